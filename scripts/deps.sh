@@ -1,0 +1,48 @@
+#!/bin/sh
+# Installs what ATIS needs to build, run and test, from Debian's archive
+# and the npm registry; as a normal user it prints the command instead.
+set -eu
+cd "$(dirname "$0")/.."
+PKGS="build-essential pkg-config gettext libmicrohttpd-dev libsqlite3-dev
+sqlite3 libsodium-dev libjansson-dev libcmark-dev libgettextpo-dev
+liboath-dev libmagic-dev libinih-dev libcurl4-openssl-dev libcmocka-dev
+libqrencode-dev zlib1g-dev wrk chromium nodejs npm"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	# nodejs and npm may come from elsewhere: accept working commands.
+	m2=""
+	for p in $missing; do
+		case $p in
+		nodejs) command -v node >/dev/null 2>&1 && continue ;;
+		npm) command -v npm >/dev/null 2>&1 && continue ;;
+		esac
+		m2="$m2 $p"
+	done
+	missing=$m2
+fi
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "deps: installing$missing"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+	else
+		echo "deps: missing Debian packages. Run as root:"
+		echo "  apt-get install -y$missing"
+		exit 1
+	fi
+fi
+# The browser tests' npm packages (playwright-core, axe-core), pinned by
+# tests/browser/package-lock.json.  Playwright never downloads a browser
+# here: it drives Debian's /usr/bin/chromium.
+if [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules ]; then
+	if [ -w tests/browser ]; then
+		(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+	else
+		echo "deps: run (cd tests/browser && npm ci)"
+		exit 1
+	fi
+fi

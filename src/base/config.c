@@ -1,0 +1,244 @@
+#include "base/config.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+
+/*
+ * One table names every setting once: its INI section and key, its
+ * environment variable, and where it lives in struct config.  Loading from
+ * the file and from the environment both walk this table.
+ */
+enum kind { K_STR, K_INT };
+
+struct setting {
+	const char *section;
+	const char *name;
+	const char *env;
+	enum kind kind;
+	size_t offset;
+	int64_t min, max;
+};
+
+#define STR(sec, nm, env, field) \
+	{sec, nm, env, K_STR, offsetof(struct config, field), 0, 0}
+#define INT(sec, nm, env, field, lo, hi) \
+	{sec, nm, env, K_INT, offsetof(struct config, field), lo, hi}
+
+static const struct setting settings[] = {
+	STR("server", "listen", "ATIS_LISTEN", listen),
+	STR("server", "public_url", "ATIS_PUBLIC_URL", public_url),
+	STR("server", "trusted_proxy", "ATIS_TRUSTED_PROXY", trusted_proxy),
+	INT("server", "threads", "ATIS_THREADS", threads, 1, 256),
+	INT("server", "max_body", "ATIS_MAX_BODY", max_body, 1024,
+	    1024 * 1024 * 1024),
+	INT("server", "max_field", "ATIS_MAX_FIELD", max_field, 256,
+	    16 * 1024 * 1024),
+	STR("database", "path", "ATIS_DB", db),
+	STR("database", "key_file", "ATIS_KEY_FILE", key_file),
+	STR("site", "default_language", "ATIS_DEFAULT_LANGUAGE",
+	    default_language),
+	INT("security", "session_idle_seconds", "ATIS_SESSION_IDLE_SECONDS",
+	    session_idle, 1, 30 * 86400),
+	INT("security", "session_absolute_seconds",
+	    "ATIS_SESSION_ABSOLUTE_SECONDS", session_absolute, 1, 90 * 86400),
+	INT("security", "login_max_failures", "ATIS_LOGIN_MAX_FAILURES",
+	    login_max_failures, 1, 1000),
+	INT("security", "login_lock_seconds", "ATIS_LOGIN_LOCK_SECONDS",
+	    login_lock, 1, 86400 * 30),
+	INT("security", "login_ip_max_failures", "ATIS_LOGIN_IP_MAX_FAILURES",
+	    login_ip_max, 1, 100000),
+	STR("log", "level", "ATIS_LOG_LEVEL", log_level),
+};
+
+static void
+set_str(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrdup(v);
+}
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	set_str(&c->listen, "127.0.0.1:8080");
+	set_str(&c->public_url, "");
+	set_str(&c->db, "var/atis.db");
+	set_str(&c->key_file, "");
+	set_str(&c->default_language, "en");
+	set_str(&c->trusted_proxy, "");
+	set_str(&c->log_level, "info");
+	c->threads = 4;
+	c->max_body = 16 * 1024 * 1024;
+	c->max_field = 64 * 1024;
+	c->session_idle = 30 * 60;
+	c->session_absolute = 12 * 3600;
+	c->login_max_failures = 5;
+	c->login_lock = 15 * 60;
+	c->login_ip_max = 50;
+}
+
+void
+config_release(struct config *c)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (settings[i].kind == K_STR) {
+			char **slot = (char **)((char *)c + settings[i].offset);
+			free(*slot);
+			*slot = NULL;
+		}
+}
+
+static enum err
+apply(struct config *c, const struct setting *s, const char *value,
+      const char *where, struct buf *err)
+{
+	if (s->kind == K_STR) {
+		set_str((char **)((char *)c + s->offset), value);
+		return ERR_OK;
+	}
+	int64_t v;
+	if (str_to_i64(value, s->min, s->max, &v)) {
+		buf_printf(err,
+		           "%s: %s.%s must be a whole number from %lld to %lld, "
+		           "not \"%.40s\"",
+		           where, s->section, s->name, (long long)s->min,
+		           (long long)s->max, value);
+		return ERR_INVALID;
+	}
+	*(int64_t *)((char *)c + s->offset) = v;
+	return ERR_OK;
+}
+
+enum err
+config_set(struct config *c, const char *section, const char *name,
+           const char *value, struct buf *err)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const struct setting *s = &settings[i];
+		if (str_eq(s->section, section) && str_eq(s->name, name))
+			return apply(c, s, value, "setting", err);
+	}
+	buf_printf(err, "unknown setting %s.%s", section, name);
+	return ERR_INVALID;
+}
+
+struct file_ctx {
+	struct config *c;
+	const char *path;
+	struct buf *err;
+	enum err rc;
+};
+
+static int
+on_ini(void *user, const char *section, const char *name, const char *value)
+{
+	struct file_ctx *f = user;
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const struct setting *s = &settings[i];
+		if (str_eq(s->section, section) && str_eq(s->name, name)) {
+			if (apply(f->c, s, value, f->path, f->err))
+				f->rc = ERR_INVALID;
+			return f->rc == ERR_OK;
+		}
+	}
+	buf_printf(f->err, "%s: unknown setting [%s] %s", f->path, section,
+	           name);
+	f->rc = ERR_INVALID;
+	return 0;
+}
+
+enum err
+config_load_file(struct config *c, const char *path, struct buf *err)
+{
+	struct file_ctx f = {c, path, err, ERR_OK};
+	int line = ini_parse(path, on_ini, &f);
+	if (line == -1) {
+		buf_printf(err, "%s: cannot open the configuration file", path);
+		return ERR_IO;
+	}
+	if (line > 0 && f.rc == ERR_OK) {
+		buf_printf(err, "%s:%d: this line is not valid INI", path, line);
+		return ERR_INVALID;
+	}
+	if (line > 0 && err->len > 0)
+		buf_printf(err, " (line %d)", line);
+	return f.rc;
+}
+
+enum err
+config_load_env(struct config *c, struct buf *err)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const char *v = getenv(settings[i].env);
+		if (v != NULL && apply(c, &settings[i], v, settings[i].env, err))
+			return ERR_INVALID;
+	}
+	return ERR_OK;
+}
+
+enum err
+config_split_listen(const char *listen, char **OUT_addr, unsigned *OUT_port)
+{
+	const char *colon = strrchr(listen, ':');
+	if (colon == NULL || colon == listen)
+		return ERR_INVALID;
+	int64_t port;
+	if (str_to_i64(colon + 1, 0, 65535, &port))
+		return ERR_INVALID;
+	const char *a = listen;
+	size_t n = (size_t)(colon - listen);
+	if (a[0] == '[') {
+		if (n < 3 || a[n - 1] != ']')
+			return ERR_INVALID;
+		a++;
+		n -= 2;
+	}
+	*OUT_addr = xstrndup(a, n);
+	*OUT_port = (unsigned)port;
+	return ERR_OK;
+}
+
+enum err
+config_finish(struct config *c, struct buf *err)
+{
+	char *addr;
+	unsigned port;
+	if (config_split_listen(c->listen, &addr, &port)) {
+		buf_printf(err, "listen must look like 127.0.0.1:8080, not \"%.60s\"",
+		           c->listen);
+		return ERR_INVALID;
+	}
+	free(addr);
+	if (str_empty(c->db)) {
+		buf_puts(err, "no database given (--db or [database] path)");
+		return ERR_INVALID;
+	}
+	if (!str_empty(c->public_url) && !str_starts(c->public_url, "http://") &&
+	    !str_starts(c->public_url, "https://")) {
+		buf_puts(err, "public_url must start with http:// or https://");
+		return ERR_INVALID;
+	}
+	static const char *const levels[] = {"debug", "info", "warn", "error"};
+	bool level_ok = false;
+	for (size_t i = 0; i < 4; i++)
+		level_ok |= str_eq(c->log_level, levels[i]);
+	if (!level_ok) {
+		buf_puts(err, "log level must be debug, info, warn or error");
+		return ERR_INVALID;
+	}
+	c->https = str_starts(c->public_url, "https://");
+	if (str_empty(c->key_file)) {
+		size_t n = strlen(c->db) + 5;
+		char *k = xmalloc(n);
+		snprintf(k, n, "%s.key", c->db);
+		free(c->key_file);
+		c->key_file = k;
+	}
+	return ERR_OK;
+}

@@ -1,0 +1,181 @@
+#include "db/db.h"
+
+#include <stdarg.h>
+
+#include "base/log.h"
+#include "db/db_internal.h"
+
+enum err
+db_open(const char *target, enum db_open_mode mode, struct db **OUT,
+        struct buf *msg)
+{
+	/* PostgreSQL URLs will be told apart here. */
+	return db_sqlite_open(target, mode, OUT, msg);
+}
+
+void
+db_close(struct db *db)
+{
+	if (db != NULL)
+		db->ops->close(db);
+}
+
+enum err
+db_exec(struct db *db, const char *sql)
+{
+	return db->ops->exec(db, sql);
+}
+
+static struct db_stmt *
+query_v(struct db *db, const char *sql, const char *types, va_list ap)
+{
+	struct db_stmt *st = db->ops->prepare(db, sql);
+	if (st == NULL)
+		return NULL;
+	for (int i = 0; types != NULL && types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 'i':
+			db->ops->bind_int(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			if (s == NULL)
+				db->ops->bind_null(st, i + 1);
+			else
+				db->ops->bind_text(st, i + 1, s);
+			break;
+		}
+		default:
+			db->ops->bind_null(st, i + 1);
+			break;
+		}
+	}
+	return st;
+}
+
+struct db_stmt *
+db_query(struct db *db, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(db, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+enum err
+db_run(struct db *db, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(db, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return ERR_DB;
+	while (db_step(st))
+		;
+	enum err rc = db_stmt_err(st);
+	db_finalize(st);
+	return rc;
+}
+
+enum err
+db_query_int(struct db *db, int64_t *OUT, const char *sql, const char *types,
+             ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = query_v(db, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return ERR_DB;
+	enum err rc = ERR_NOTFOUND;
+	if (db_step(st)) {
+		*OUT = db_col_int(st, 0);
+		rc = ERR_OK;
+	} else if (db_stmt_err(st)) {
+		rc = db_stmt_err(st);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+bool
+db_step(struct db_stmt *st)
+{
+	return st->db->ops->step(st);
+}
+
+enum err
+db_stmt_err(const struct db_stmt *st)
+{
+	return st->db->ops->stmt_err(st);
+}
+
+void
+db_finalize(struct db_stmt *st)
+{
+	if (st != NULL)
+		st->db->ops->finalize(st);
+}
+
+int64_t
+db_col_int(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_int(st, col);
+}
+
+const char *
+db_col_text(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_text(st, col);
+}
+
+bool
+db_col_null(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_null(st, col);
+}
+
+enum err
+db_begin(struct db *db)
+{
+	return db->ops->exec(db, "BEGIN");
+}
+
+enum err
+db_begin_write(struct db *db)
+{
+	return db->ops->exec(db, db->ops->begin_write_sql);
+}
+
+enum err
+db_commit(struct db *db)
+{
+	return db->ops->exec(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->ops->exec(db, "ROLLBACK") != ERR_OK)
+		log_debug("rollback without a transaction");
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return db->ops->errmsg(db);
+}
+
+const char *
+db_engine_name(const struct db *db)
+{
+	return db->ops->name;
+}
+
+enum err
+db_integrity_check(struct db *db, struct buf *msg)
+{
+	return db->ops->integrity_check(db, msg);
+}

@@ -1,0 +1,85 @@
+/*
+ * db.h — the one storage interface of ATIS.
+ *
+ * Two engines sit behind it: SQLite now (db_sqlite.c) and PostgreSQL later
+ * (db_pg.c), each as a table of operations (db_internal.h).  SQL given to
+ * it is portable: `?` placeholders (the PostgreSQL engine numbers them),
+ * BIGINT/TEXT/INTEGER columns, `INSERT … RETURNING id`, no engine-specific
+ * functions; where an engine needs its own text, the migrations have
+ * per-engine files (see migrate.c).
+ *
+ * A `struct db` is one connection, used by one thread at a time: the
+ * server gives each worker thread its own.  Statements belong to their
+ * connection and are finalized by whoever prepared them.  Text returned by
+ * db_col_text() is valid until the next db_step() or db_finalize().
+ */
+#ifndef ATIS_DB_DB_H
+#define ATIS_DB_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+struct db;
+struct db_stmt;
+
+enum db_open_mode {
+	DB_OPEN_EXISTING, /* fail if the database is not there */
+	DB_OPEN_CREATE,   /* create it, but only if it is not there */
+};
+
+/*
+ * Opens the database named by `target` (a file path for SQLite).  A
+ * missing file with DB_OPEN_EXISTING is ERR_NOTFOUND, an existing one with
+ * DB_OPEN_CREATE is ERR_EXISTS, a file that is not a database is
+ * ERR_CORRUPT; each with a sentence in `msg` for the person at the
+ * terminal.  So a typo never creates a second, empty database.
+ */
+enum err db_open(const char *target, enum db_open_mode mode, struct db **OUT,
+                 struct buf *msg);
+void db_close(struct db *db);
+
+/* Runs SQL without parameters, possibly several statements. */
+enum err db_exec(struct db *db, const char *sql);
+
+/*
+ * Prepares `sql` and binds the values described by `types`, one letter per
+ * `?`: 'i' int64_t, 't' const char * (NULL binds SQL NULL), 'n' nothing
+ * (binds NULL).  Returns NULL on failure (logged).
+ */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *types,
+                         ...);
+/* Like db_query, then steps to the end: for statements without rows. */
+enum err db_run(struct db *db, const char *sql, const char *types, ...);
+/* Runs a query whose first row's first column is an integer into OUT;
+ * ERR_NOTFOUND when there is no row. */
+enum err db_query_int(struct db *db, int64_t *OUT, const char *sql,
+                      const char *types, ...);
+
+/* true: a row is ready; false: done or failed (see db_stmt_err). */
+bool db_step(struct db_stmt *st);
+/* ERR_OK after a clean end, else ERR_EXISTS (unique/constraint), ERR_BUSY
+ * or ERR_DB. */
+enum err db_stmt_err(const struct db_stmt *st);
+void db_finalize(struct db_stmt *st);
+
+int64_t db_col_int(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL */
+bool db_col_null(struct db_stmt *st, int col);
+
+/* Transactions.  db_begin_write takes the write lock at once (SQLite
+ * BEGIN IMMEDIATE), so read-then-write sequences do not deadlock. */
+enum err db_begin(struct db *db);
+enum err db_begin_write(struct db *db);
+enum err db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+const char *db_errmsg(struct db *db);
+const char *db_engine_name(const struct db *db);
+
+/* Checks the file's integrity (SQLite PRAGMA integrity_check). */
+enum err db_integrity_check(struct db *db, struct buf *msg);
+
+#endif

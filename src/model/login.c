@@ -1,0 +1,189 @@
+#include "model/login.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/crypto.h"
+#include "base/log.h"
+#include "model/audit.h"
+#include "model/setting.h"
+#include "model/user.h"
+
+/* An Argon2id hash of a random password, checked for unknown accounts so
+ * that they take as long as known ones.  Made once, on first use. */
+static char dummy[CRYPTO_PWHASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_dummy(void)
+{
+	char pw[CRYPTO_TOKEN_CHARS + 1];
+	crypto_token(pw);
+	crypto_password_hash(pw, dummy);
+}
+
+static const char *
+dummy_hash(void)
+{
+	pthread_once(&dummy_once, make_dummy);
+	return dummy;
+}
+
+static void
+note_address_failure(struct db *db, const struct login_policy *p,
+                     const char *address_hash, int64_t now)
+{
+	/* One row per address: a new window starts when the old one ends. */
+	db_run(db,
+	       "INSERT INTO login_throttle (address_hash, failures, window_start)"
+	       " VALUES (?, 1, ?) ON CONFLICT (address_hash) DO UPDATE SET"
+	       " failures = CASE WHEN login_throttle.window_start + ? <= ?"
+	       "   THEN 1 ELSE login_throttle.failures + 1 END,"
+	       " window_start = CASE WHEN login_throttle.window_start + ? <= ?"
+	       "   THEN ? ELSE login_throttle.window_start END",
+	       "tiiiiii", address_hash, now, p->lock_seconds, now,
+	       p->lock_seconds, now, now);
+}
+
+static bool
+address_throttled(struct db *db, const struct login_policy *p,
+                  const char *address_hash, int64_t now)
+{
+	int64_t failures = 0;
+	if (db_query_int(db, &failures,
+	                 "SELECT failures FROM login_throttle WHERE"
+	                 " address_hash = ? AND window_start + ? > ?",
+	                 "tii", address_hash, p->lock_seconds, now))
+		return false;
+	return failures >= p->ip_max_failures;
+}
+
+static enum err
+audit_login(struct db *db, const char *action, int64_t user_id,
+            int64_t org_id, const char *label, const char *address,
+            const char *detail)
+{
+	struct actor who = {.user_id = user_id,
+	                    .org_id = org_id,
+	                    .label = label,
+	                    .address = address};
+	struct audit_event ev = {action, user_id ? "user" : "", user_id,
+	                         org_id, detail};
+	return audit_append(db, &who, &ev);
+}
+
+enum err
+login_password(struct db *db, const struct login_policy *p, const char *email,
+               const char *password, const char *address,
+               const char *address_hash, struct login_result *OUT)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct user_auth u;
+	memset(OUT, 0, sizeof *OUT);
+	enum err found = user_auth_by_email(db, email, &u);
+	if (found != ERR_OK && found != ERR_NOTFOUND)
+		return found;
+	/* The slow hash runs before the write lock is taken. */
+	bool right = crypto_password_verify(
+		found == ERR_OK ? u.password_hash : dummy_hash(), password);
+
+	enum err rc = db_begin_write(db);
+	if (rc)
+		goto out;
+	if (address_throttled(db, p, address_hash, now)) {
+		log_warn("login refused: too many failures from one address");
+		rc = ERR_THROTTLED;
+		goto commit;
+	}
+	if (found == ERR_NOTFOUND || u.disabled) {
+		note_address_failure(db, p, address_hash, now);
+		audit_login(db, "login.fail", found == ERR_OK ? u.id : 0,
+		            found == ERR_OK ? u.org_id : 0,
+		            found == ERR_OK ? u.email : "unknown account", address,
+		            found == ERR_OK ? "{\"reason\":\"disabled\"}"
+		                            : "{\"reason\":\"unknown account\"}");
+		rc = ERR_DENIED;
+		goto commit;
+	}
+	if (u.locked_until > now) {
+		note_address_failure(db, p, address_hash, now);
+		audit_login(db, "login.fail", u.id, u.org_id, u.email, address,
+		            "{\"reason\":\"locked\"}");
+		rc = ERR_LOCKED;
+		goto commit;
+	}
+	if (!right) {
+		note_address_failure(db, p, address_hash, now);
+		int64_t failures = u.failed_logins + 1;
+		bool lock = failures >= p->max_failures;
+		db_run(db,
+		       "UPDATE app_user SET failed_logins = ?, locked_until = ?"
+		       " WHERE id = ?",
+		       "iii", lock ? (int64_t)0 : failures,
+		       lock ? now + p->lock_seconds : (int64_t)0, u.id);
+		audit_login(db, "login.fail", u.id, u.org_id, u.email, address,
+		            "{\"reason\":\"wrong password\"}");
+		if (lock)
+			audit_login(db, "account.locked", u.id, u.org_id, u.email,
+			            address, NULL);
+		rc = lock ? ERR_LOCKED : ERR_DENIED;
+		goto commit;
+	}
+	db_run(db, "UPDATE app_user SET failed_logins = 0 WHERE id = ?", "i",
+	       u.id);
+	OUT->user_id = u.id;
+	OUT->totp_enrolled = u.totp_sealed != NULL;
+	OUT->totp_required = OUT->totp_enrolled ||
+	                     authz_role_requires_2fa(u.role) ||
+	                     setting_get_bool(db, SETTING_REQUIRE_2FA_ALL);
+	if (OUT->totp_required)
+		audit_login(db, "login.password_ok", u.id, u.org_id, u.email,
+		            address, NULL);
+	rc = ERR_OK;
+commit:
+	if (db_commit(db) != ERR_OK) {
+		db_rollback(db);
+		rc = ERR_DB;
+	}
+out:
+	if (found == ERR_OK)
+		user_auth_release(&u);
+	return rc;
+}
+
+enum err
+login_complete(struct db *db, const struct actor *who)
+{
+	enum err rc = db_begin_write(db);
+	if (rc)
+		return rc;
+	rc = db_run(db, "UPDATE app_user SET last_login_at = ? WHERE id = ?",
+	            "ii", (int64_t)time(NULL), who->user_id);
+	if (rc == ERR_OK) {
+		struct audit_event ev = {"login.ok", "user", who->user_id,
+		                         who->org_id, NULL};
+		rc = audit_append(db, who, &ev);
+	}
+	if (rc == ERR_OK)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+enum err
+login_otp_failed(struct db *db, const struct actor *who)
+{
+	enum err rc = db_begin_write(db);
+	if (rc)
+		return rc;
+	struct audit_event ev = {"login.fail", "user", who->user_id, who->org_id,
+	                         "{\"reason\":\"wrong one-time code\"}"};
+	rc = audit_append(db, who, &ev);
+	if (rc == ERR_OK)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * admin.h — helpers shared by the admin pages (admin.c).
+ */
+#ifndef ATIS_WEB_ADMIN_H
+#define ATIS_WEB_ADMIN_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "http/request.h"
+#include "model/check.h"
+#include "web/app.h"
+
+/* The ?page= of the request, from 1; 1 when absent or malformed. */
+int query_page(struct http_request *req);
+/* {total, page, pages, prev, next} with links that keep the other query
+ * parameters; NULL (no pager) when everything fits on one page. */
+json_t *pager_json(struct http_request *req, int64_t total, int page,
+                   int per_page);
+/* Countries as {code, name (translated), selected}. */
+json_t *country_options(struct ctx *c, const char *selected);
+/* Field errors as {field: translated message}. */
+json_t *check_json(struct ctx *c, const struct check *chk);
+
+#endif
