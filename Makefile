@@ -44,7 +44,7 @@ HTTP_SRC  := $(sort $(wildcard tests/http/t_*.c))
 HTTP_BIN  := $(HTTP_SRC:tests/http/%.c=$(O)/tests/http/%)
 
 .PHONY: all deps run check unit http http-san browser san bench pot \
-        checksrc clean demo-db
+        checksrc clean
 
 all: $(O)/atis
 
@@ -128,15 +128,20 @@ check:
 	@awk '{p += $$2; f += $$3} END {print "make check: all suites: " p " passed, " f " failed"}' build/test-counts
 
 # ---- running ----------------------------------------------------------------
-var/atis.db: | $(O)/atis
+# deps.sh runs first, in its own step: the flags above are read from
+# pkg-config when make starts, so the build runs in a second make.
+run:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all
 	@mkdir -p var
-	$(O)/atis init --db $@
-	$(O)/atis demo --db $@
-
-run: deps all var/atis.db
+	@[ -f var/atis.db ] || $(O)/atis init --db var/atis.db
+	@$(O)/atis demo --db var/atis.db
+	@echo "Open http://localhost:8080/ (stop with Ctrl-C)"
 	$(O)/atis serve --db var/atis.db --listen 127.0.0.1:8080
 
-bench: deps all
+bench:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
 
 pot:

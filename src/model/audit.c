@@ -101,7 +101,9 @@ audit_list(struct db *db, const struct audit_filter *f, json_t *out,
 		"   substr(a.action, 1, length(?)) = ?))"
 		" AND (CAST(? AS TEXT) IS NULL OR a.actor_label LIKE ? ESCAPE '\\')"
 		" AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)"
-		" AND (CAST(? AS TEXT) IS NULL OR o.country = ? OR ao.country = ?)"
+		" AND (CAST(? AS TEXT) IS NULL"
+		"   OR (o.country = ? AND o.kind <> 'regional_secretariat')"
+		"   OR (ao.country = ? AND ao.kind <> 'regional_secretariat'))"
 		" AND (? = 0 OR a.id < ?)"
 		" ORDER BY a.id DESC LIMIT ?",
 		"ttittttiiiitttiii", action, action, (int64_t)prefix, action,

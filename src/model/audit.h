@@ -35,7 +35,9 @@ struct audit_filter {
 	const char *action; /* exact action or a prefix ending in '.' */
 	const char *actor;  /* substring of the actor's label */
 	int64_t from, to;   /* [from, to) in seconds; 0 = open */
-	const char *country; /* only entries about this country's orgs */
+	/* only entries about this country's organisations, the secretariat
+	 * excepted (what an affiliate admin may read) */
+	const char *country;
 	int64_t before_id;  /* keyset paging: entries with id < this */
 	int limit;
 };

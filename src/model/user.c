@@ -392,7 +392,8 @@ user_list(struct db *db, const struct user_filter *f, json_t *out,
 		" ESCAPE '\\' OR lower(u.name) LIKE lower(?) ESCAPE '\\')"
 		" AND (? = 0 OR u.org_id = ?)"
 		" AND (CAST(? AS TEXT) IS NULL OR u.role = ?)"
-		" AND (CAST(? AS TEXT) IS NULL OR o.country = ?)";
+		" AND (CAST(? AS TEXT) IS NULL OR (o.country = ?"
+		"   AND o.kind <> 'regional_secretariat'))";
 	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 25;
 	int page = f->page > 0 ? f->page : 1;
 	char sql[1024];

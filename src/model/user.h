@@ -78,7 +78,9 @@ struct user_filter {
 	const char *q;       /* substring of e-mail or name */
 	int64_t org_id;
 	const char *role;
-	const char *country; /* accounts of this country's organisations */
+	/* accounts of this country's organisations, the secretariat's
+	 * excepted (what an affiliate admin may manage) */
+	const char *country;
 	const char *sort;    /* "email" (default), "name", "org", "last_login" */
 	int page;
 	int per_page;

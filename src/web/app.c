@@ -173,6 +173,30 @@ choose_lang(struct http_request *req, const struct config *cfg)
 	                      cfg->default_language);
 }
 
+/*
+ * The worker's or staff member's address: the peer's, or — when the peer
+ * is the configured reverse proxy — the last hop it appended to
+ * X-Forwarded-For (earlier hops are whatever the client claimed).
+ */
+static const char *
+client_address(struct http_request *req, const struct config *cfg)
+{
+	const char *peer = req->remote_addr ? req->remote_addr : "";
+	if (str_empty(cfg->trusted_proxy) || !str_eq(peer, cfg->trusted_proxy))
+		return peer;
+	const char *xff = http_header(req, "X-Forwarded-For");
+	if (str_empty(xff))
+		return peer;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	size_t n = strspn(last, "0123456789abcdefABCDEF:.");
+	if (n == 0 || n > 45 || last[n + strspn(last + n, " \t")] != '\0')
+		return peer;
+	return arena_strndup(req->arena, last, n);
+}
+
 int
 app_guard(struct http_request *req, struct http_response *resp,
           const struct http_route *route)
@@ -182,7 +206,7 @@ app_guard(struct http_request *req, struct http_response *resp,
 	req->user = c;
 	c->app = app;
 	c->lang = choose_lang(req, app->cfg);
-	c->actor.address = req->remote_addr ? req->remote_addr : "";
+	c->actor.address = client_address(req, app->cfg);
 	c->actor.label = "";
 	if (route->handler == public_static || route->handler == public_health)
 		return 0; /* no session, no database */
@@ -218,6 +242,11 @@ app_guard(struct http_request *req, struct http_response *resp,
 		                                              : ROLE_NONE;
 		make_csrf(c, c->sess.token_hash);
 		resp->no_store = true;
+		/* The account's language, unless the person chose another
+		 * on this browser. */
+		if (http_cookie_site(req, COOKIE_LANG) == NULL &&
+		    i18n_lang_find(c->sess.language) != NULL)
+			c->lang = i18n_lang_find(c->sess.language)->tag;
 	} else {
 		if (had_token) {
 			struct http_cookie_opts del = {COOKIE_SESSION, "", 0, true,
