@@ -358,6 +358,10 @@ page_render(struct http_request *req, struct http_response *resp,
 	json_object_set_new(data, "script",
 	                    json_string(l ? l->script : "latin"));
 	json_object_set_new(data, "languages", languages_json(req, c->lang));
+	/* The style sheet's URL changes with its content, so browsers may
+	 * keep it for a year and still never show a stale one. */
+	const char *v = http_static_version(&c->app->statics, "atis.css");
+	json_object_set_new(data, "css_version", json_string(v ? v : "0"));
 	if (c->csrf[0] != '\0')
 		json_object_set_new(data, "csrf", json_string(c->csrf));
 	json_object_set_new(data, "demo", json_boolean(c->app->demo));
