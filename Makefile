@@ -43,7 +43,8 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 HTTP_SRC  := $(sort $(wildcard tests/http/t_*.c))
 HTTP_BIN  := $(HTTP_SRC:tests/http/%.c=$(O)/tests/http/%)
 
-.PHONY: all deps run check unit http http-san browser san bench pot \
+.PHONY: all deps run check unit unit-san http http-san browser san bench \
+        pot \
         checksrc clean
 
 all: $(O)/atis
@@ -91,7 +92,7 @@ $(O)/atis: $(O)/obj/src/main.o $(O)/libatis.a
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # ---- tests ------------------------------------------------------------------
-$(O)/tests/unit/%: tests/unit/%.c $(O)/libatis.a
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libatis.a $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(O)/libatis.a $(LDSAN) $(LIBS) -lcmocka
 
@@ -113,6 +114,9 @@ san:
 http-san:
 	$(MAKE) O=build-san SAN=1 http
 
+unit-san:
+	$(MAKE) O=build-san SAN=1 unit
+
 browser: $(O)/atis
 	@sh tests/browser/run.sh $(O)/atis
 
@@ -123,7 +127,7 @@ check:
 	@sh scripts/deps.sh
 	@mkdir -p build && rm -f build/test-counts
 	@$(MAKE) --no-print-directory checksrc all unit http
-	@$(MAKE) --no-print-directory http-san
+	@$(MAKE) --no-print-directory O=build-san SAN=1 unit http
 	@$(MAKE) --no-print-directory browser
 	@awk '{p += $$2; f += $$3} END {print "make check: all suites: " p " passed, " f " failed"}' build/test-counts
 

@@ -128,47 +128,77 @@ config_set(struct config *c, const char *section, const char *name,
 	return ERR_INVALID;
 }
 
+/*
+ * inih reads the file line by line through read_line(), which counts the
+ * lines, so every message can say "FILE:LINE:".  Each problem gets its own
+ * line in `err`; parsing goes on to report them all.
+ */
 struct file_ctx {
 	struct config *c;
 	const char *path;
 	struct buf *err;
-	enum err rc;
+	FILE *fp;
+	int line;
+	int errors;
 };
+
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct file_ctx *f = stream;
+	char *s = fgets(str, num, f->fp);
+	if (s != NULL)
+		f->line++;
+	return s;
+}
 
 static int
 on_ini(void *user, const char *section, const char *name, const char *value)
 {
 	struct file_ctx *f = user;
+	char where[512];
+	snprintf(where, sizeof where, "%s:%d", f->path, f->line);
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		const struct setting *s = &settings[i];
 		if (str_eq(s->section, section) && str_eq(s->name, name)) {
-			if (apply(f->c, s, value, f->path, f->err))
-				f->rc = ERR_INVALID;
-			return f->rc == ERR_OK;
+			if (apply(f->c, s, value, where, f->err)) {
+				buf_putc(f->err, '\n');
+				f->errors++;
+			}
+			return 1;
 		}
 	}
-	buf_printf(f->err, "%s: unknown setting [%s] %s", f->path, section,
+	buf_printf(f->err, "%s: unknown setting [%s] %s\n", where, section,
 	           name);
-	f->rc = ERR_INVALID;
-	return 0;
+	f->errors++;
+	return 1;
 }
 
 enum err
 config_load_file(struct config *c, const char *path, struct buf *err)
 {
-	struct file_ctx f = {c, path, err, ERR_OK};
-	int line = ini_parse(path, on_ini, &f);
-	if (line == -1) {
+	struct file_ctx f = {.c = c, .path = path, .err = err};
+	f.fp = fopen(path, "r");
+	if (f.fp == NULL) {
 		buf_printf(err, "%s: cannot open the configuration file", path);
 		return ERR_IO;
 	}
-	if (line > 0 && f.rc == ERR_OK) {
-		buf_printf(err, "%s:%d: this line is not valid INI", path, line);
-		return ERR_INVALID;
+	/* inih calls the handler for good lines and returns the number of
+	 * the first line it could not parse; the handler never fails. */
+	int bad = ini_parse_stream(read_line, &f, on_ini, &f);
+	fclose(f.fp);
+	if (bad > 0) {
+		buf_printf(err, "%s:%d: this line is not valid INI (use "
+		                "name = value under a [section])\n",
+		           path, bad);
+		f.errors++;
 	}
-	if (line > 0 && err->len > 0)
-		buf_printf(err, " (line %d)", line);
-	return f.rc;
+	if (f.errors == 0)
+		return ERR_OK;
+	/* One message a line, without a trailing newline. */
+	if (err->len > 0 && err->data[err->len - 1] == '\n')
+		err->data[--err->len] = '\0';
+	return ERR_INVALID;
 }
 
 enum err

@@ -62,46 +62,51 @@ on_xerror2(int severity, po_message_t m1, const char *f1, size_t l1,
 static const struct po_xerror_handler handler = {on_xerror, on_xerror2};
 
 static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
 cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct po_entry *)a)->msgid,
 	              ((const struct po_entry *)b)->msgid);
 }
 
-/* The names inside {{ }} of a string, in order, joined by '|'. */
+/* The tags ({{…}}) of a string, sorted, one per line. */
 static void
-tag_names(const char *s, struct buf *out)
+tag_list(const char *s, struct buf *out)
 {
+	char *tags[64];
+	size_t n = 0;
 	const char *p = s;
-	while ((p = strstr(p, "{{")) != NULL) {
+	while (n < 64 && (p = strstr(p, "{{")) != NULL) {
 		const char *end = strstr(p + 2, "}}");
 		if (end == NULL)
 			break;
-		buf_append(out, p + 2, (size_t)(end - p - 2));
-		buf_putc(out, '|');
+		tags[n++] = xstrndup(p + 2, (size_t)(end - p - 2));
 		p = end + 2;
+	}
+	qsort(tags, n, sizeof *tags, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(out, tags[i]);
+		buf_putc(out, '\n');
+		free(tags[i]);
 	}
 }
 
+/* A translation may move tags but must keep exactly the same ones, as
+ * many times each: compare the sorted lists. */
 static bool
 same_tags(const char *a, const char *b)
 {
 	struct buf ta, tb;
 	buf_init(&ta, 0);
 	buf_init(&tb, 0);
-	tag_names(a, &ta);
-	tag_names(b, &tb);
-	/* Translations may reorder tags, so compare the sorted multisets
-	 * cheaply: same length and every tag of one found in the other. */
-	bool same = ta.len == tb.len;
-	const char *p = buf_cstr(&ta);
-	while (same && *p) {
-		const char *bar = strchr(p, '|');
-		char *tag = xstrndup(p, (size_t)(bar - p + 1));
-		same = strstr(buf_cstr(&tb), tag) != NULL;
-		free(tag);
-		p = bar + 1;
-	}
+	tag_list(a, &ta);
+	tag_list(b, &tb);
+	bool same = str_eq(buf_cstr(&ta), buf_cstr(&tb));
 	buf_release(&ta);
 	buf_release(&tb);
 	return same;
@@ -125,8 +130,10 @@ po_load(const char *path, struct po_catalog *OUT, struct buf *err)
 			buf_printf(err, "%s: cannot read this file\n", path);
 		goto out;
 	}
-	const char *header = po_file_domain_header(st.file, NULL);
+	/* libgettextpo hands out a copy of the header: ours to free. */
+	char *header = (char *)po_file_domain_header(st.file, NULL);
 	char *lang = header ? po_header_field(header, "Language") : NULL;
+	free(header);
 	if (str_empty(lang)) {
 		free(lang);
 		buf_printf(err, "%s: the header has no Language field\n", path);

@@ -162,6 +162,15 @@ db_rollback(struct db *db)
 		log_debug("rollback without a transaction");
 }
 
+bool
+db_table_exists(struct db *db, const char *name)
+{
+	int64_t n = 0;
+	return db_query_int(db, &n, db->ops->table_exists_sql, "t", name) ==
+	               ERR_OK &&
+	       n > 0;
+}
+
 const char *
 db_errmsg(struct db *db)
 {

@@ -76,6 +76,9 @@ enum err db_begin_write(struct db *db);
 enum err db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* True when the database has a table called `name`. */
+bool db_table_exists(struct db *db, const char *name);
+
 const char *db_errmsg(struct db *db);
 const char *db_engine_name(const struct db *db);
 

@@ -28,6 +28,9 @@ struct db_ops {
 	const char *id_column;
 	const char *(*errmsg)(struct db *db);
 	enum err (*integrity_check)(struct db *db, struct buf *msg);
+	/* SQL with one `?` (a table name) whose first column counts the
+	 * tables of that name. */
+	const char *table_exists_sql;
 };
 
 /* Every engine's struct db starts with this. */

@@ -207,6 +207,8 @@ static const struct db_ops sqlite_ops = {
 	.id_column = "INTEGER PRIMARY KEY",
 	.errmsg = sq_errmsg,
 	.integrity_check = sq_integrity_check,
+	.table_exists_sql = "SELECT count(*) FROM sqlite_schema"
+	                    " WHERE type = 'table' AND name = ?",
 };
 
 enum err
@@ -229,6 +231,12 @@ db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
 	}
 	if (exists && !S_ISREG(sb.st_mode)) {
 		buf_printf(msg, "%s is not a regular file", path);
+		return ERR_CORRUPT;
+	}
+	/* SQLite would take an empty file for a new database and write to
+	 * it; an ATIS database is never empty. */
+	if (exists && mode == DB_OPEN_EXISTING && sb.st_size == 0) {
+		buf_printf(msg, "%s is empty: it is not an ATIS database", path);
 		return ERR_CORRUPT;
 	}
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;

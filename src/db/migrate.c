@@ -59,16 +59,16 @@ db_migrations_latest(void)
 	return latest;
 }
 
+/* Reading the version writes nothing: a database that is not ATIS's
+ * stays as it was. */
 enum err
 db_schema_version(struct db *db, int *OUT)
 {
-	enum err rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations "
-	                          "(version INTEGER PRIMARY KEY, "
-	                          "applied_at BIGINT NOT NULL)");
-	if (rc)
-		return rc;
+	*OUT = 0;
+	if (!db_table_exists(db, "schema_migrations"))
+		return ERR_OK;
 	int64_t v = 0;
-	rc = db_query_int(db, &v,
+	enum err rc = db_query_int(db, &v,
 	                  "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 	                  "");
 	*OUT = (int)v;
@@ -141,6 +141,14 @@ db_migrate(struct db *db, int *OUT_from, int *OUT_to, struct buf *msg)
 	enum err rc = db_schema_version(db, &current);
 	if (rc) {
 		buf_printf(msg, "cannot read the schema version: %s",
+		           db_errmsg(db));
+		return rc;
+	}
+	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations "
+	                 "(version INTEGER PRIMARY KEY, "
+	                 "applied_at BIGINT NOT NULL)");
+	if (rc) {
+		buf_printf(msg, "cannot record schema versions: %s",
 		           db_errmsg(db));
 		return rc;
 	}

@@ -174,12 +174,15 @@ http_set_cookie(struct http_response *resp, const struct http_cookie_opts *o)
 int
 http_redirect(struct http_response *resp, const char *location)
 {
+	/* Only a path on this site: no scheme, no "//host", and nothing a
+	 * browser strips before it reads the URL (tabs, spaces, controls),
+	 * since "/\t/evil.example" would become "//evil.example". */
 	bool ok = location != NULL && location[0] == '/' &&
 	          location[1] != '/' && location[1] != '\\' &&
-	          strchr(location, '\\') == NULL && value_ok(location);
-	/* A space would not break the header, but has no place in a path. */
-	if (ok && strchr(location, ' ') != NULL)
-		ok = false;
+	          strchr(location, '\\') == NULL;
+	for (const char *p = location; ok && *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			ok = false;
 	const char *to = ok ? location : "/";
 	for (size_t i = 0; i < resp->nheaders; i++) {
 		if (strcasecmp(resp->headers[i].name, "Location") == 0) {

@@ -60,6 +60,10 @@ check_email(struct check *c, const char *field, const char *value,
 		return false;
 	if (str_empty(value))
 		return true;
+	if (strlen(value) > 254) { /* the limit of an address is in bytes */
+		check_fail(c, field, N_("This is too long. Please shorten it."));
+		return false;
+	}
 	const char *at = strchr(value, '@');
 	if (at == NULL || at == value || strchr(at + 1, '@') != NULL ||
 	    strchr(at, '.') == NULL || strchr(value, ' ') != NULL ||

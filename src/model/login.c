@@ -130,13 +130,17 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 		rc = lock ? ERR_LOCKED : ERR_DENIED;
 		goto commit;
 	}
-	db_run(db, "UPDATE app_user SET failed_logins = 0 WHERE id = ?", "i",
-	       u.id);
 	OUT->user_id = u.id;
 	OUT->totp_enrolled = u.totp_sealed != NULL;
 	OUT->totp_required = OUT->totp_enrolled ||
 	                     authz_role_requires_2fa(u.role) ||
 	                     setting_get_bool(db, SETTING_REQUIRE_2FA_ALL);
+	/* With a second factor to come, the failures count on: a right
+	 * password must not buy fresh guesses at the code.  The count is
+	 * cleared by login_complete(). */
+	if (!OUT->totp_required)
+		db_run(db, "UPDATE app_user SET failed_logins = 0 WHERE id = ?",
+		       "i", u.id);
 	if (OUT->totp_required)
 		audit_login(db, "login.password_ok", u.id, u.org_id, u.email,
 		            address, NULL);
@@ -158,7 +162,9 @@ login_complete(struct db *db, const struct actor *who)
 	enum err rc = db_begin_write(db);
 	if (rc)
 		return rc;
-	rc = db_run(db, "UPDATE app_user SET last_login_at = ? WHERE id = ?",
+	rc = db_run(db,
+	            "UPDATE app_user SET last_login_at = ?, failed_logins = 0"
+	            " WHERE id = ?",
 	            "ii", (int64_t)time(NULL), who->user_id);
 	if (rc == ERR_OK) {
 		struct audit_event ev = {"login.ok", "user", who->user_id,

@@ -43,7 +43,8 @@ enum err login_password(struct db *db, const struct login_policy *p,
                         const char *address, const char *address_hash,
                         struct login_result *OUT);
 
-/* Records the end of a full login (after the second factor, if any). */
+/* Records the end of a full login (after the second factor, if any) and
+ * clears the account's failure count. */
 enum err login_complete(struct db *db, const struct actor *who);
 /* Records a wrong one-time code. */
 enum err login_otp_failed(struct db *db, const struct actor *who);

@@ -247,7 +247,7 @@ orgs_update(struct http_request *req, struct http_response *resp)
 	if (org == NULL)
 		return 404;
 	struct authz_target t = target_of(org);
-	json_decref(org);
+	/* t points into org: keep it until the checks are done. */
 	struct org o = org_from_form(req);
 	o.id = id;
 	/* Both the record as it is and as it would become must be in reach:
@@ -257,9 +257,12 @@ orgs_update(struct http_request *req, struct http_response *resp)
 		.country = o.country,
 		.org_is_secretariat = o.kind == ORG_REGIONAL_SECRETARIAT,
 	};
-	if (!authz_can(&c->actor, AUTHZ_ORG_EDIT, &t) ||
-	    !authz_can(&c->actor, AUTHZ_ORG_EDIT, &after))
-		return authz_can(&c->actor, AUTHZ_ORG_VIEW, &t) ? 403 : 404;
+	bool may = authz_can(&c->actor, AUTHZ_ORG_EDIT, &t) &&
+	           authz_can(&c->actor, AUTHZ_ORG_EDIT, &after);
+	bool visible = authz_can(&c->actor, AUTHZ_ORG_VIEW, &t);
+	json_decref(org);
+	if (!may)
+		return visible ? 403 : 404;
 	struct check chk = {0};
 	enum err rc = org_update(c->db, &c->actor, &o, &chk);
 	if (rc == ERR_INVALID || (rc == ERR_EXISTS && chk.n))

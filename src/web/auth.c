@@ -25,6 +25,9 @@ safe_next(const char *next)
 	if (str_empty(next) || next[0] != '/' || next[1] == '/' ||
 	    next[1] == '\\' || strlen(next) > 1000)
 		return "/staff";
+	for (const char *p = next; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '\\')
+			return "/staff";
 	return next;
 }
 
@@ -280,8 +283,6 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 	} else {
 		user_set_totp_step(c->db, u.id, step);
 	}
-	db_run(c->db, "UPDATE app_user SET failed_logins = 0 WHERE id = ?", "i",
-	       u.id);
 	/* Rotate the token as the session gains its rights. */
 	session_destroy(c->db, c->sess.id);
 	char token[CRYPTO_TOKEN_CHARS + 1];

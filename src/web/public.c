@@ -17,8 +17,10 @@ public_home(struct http_request *req, struct http_response *resp)
 	struct org_filter f = {.kind = "affiliate", .sort = "country",
 	                       .per_page = 50};
 	int64_t total;
-	if (org_list(c->db, &f, contacts, &total))
+	if (org_list(c->db, &f, contacts, &total)) {
+		json_decref(contacts);
 		return 500;
+	}
 	size_t i;
 	json_t *o;
 	json_array_foreach(contacts, i, o)
