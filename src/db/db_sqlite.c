@@ -3,6 +3,7 @@
  * synchronous=FULL (a commit survives a power cut once it returns), foreign
  * keys on and a busy timeout, so concurrent writers wait instead of failing.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,10 +212,22 @@ static const struct db_ops sqlite_ops = {
 	                    " WHERE type = 'table' AND name = ?",
 };
 
+/* SQLite keeps process-wide memory statistics behind one mutex, taken on
+ * every allocation; ATIS never reads them.  Turned off before SQLite's
+ * first use (a later call would be refused, harmlessly). */
+static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+
+static void
+configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum err
 db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
                struct buf *msg)
 {
+	pthread_once(&configure_once, configure);
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
 	if (mode == DB_OPEN_EXISTING && !exists) {

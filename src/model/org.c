@@ -305,13 +305,17 @@ org_list(struct db *db, const struct org_filter *f, json_t *out,
 	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 25;
 	int page = f->page > 0 ? f->page : 1;
 	char sql[1024];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM organisation%s", where);
-	enum err rc = db_query_int(db, OUT_total, sql, "ttttttiii", q, q,
-	                           country, country, kind, kind,
-	                           (int64_t)f->include_archived, f->only_id,
-	                           f->only_id);
-	if (rc)
-		goto out;
+	enum err rc = ERR_OK;
+	if (OUT_total != NULL) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM organisation%s",
+		         where);
+		rc = db_query_int(db, OUT_total, sql, "ttttttiii", q, q, country,
+		                  country, kind, kind,
+		                  (int64_t)f->include_archived, f->only_id,
+		                  f->only_id);
+		if (rc)
+			goto out;
+	}
 	snprintf(sql, sizeof sql,
 	         "SELECT " ORG_COLUMNS " FROM organisation%s ORDER BY %s"
 	         " LIMIT ? OFFSET ?",

@@ -78,7 +78,8 @@ struct org_filter {
 	int per_page;
 };
 
-/* Appends matching organisations to `out`; *OUT_total counts them all. */
+/* Appends matching organisations to `out`; *OUT_total counts them all
+ * (pass NULL when the count is not needed: it costs a query). */
 enum err org_list(struct db *db, const struct org_filter *f, json_t *out,
                   int64_t *OUT_total);
 

@@ -64,8 +64,7 @@ org_options(struct ctx *c, int64_t selected)
 	if (c->actor.role != ROLE_REGIONAL_ADMIN)
 		f.country = c->actor.country;
 	json_t *all = json_array();
-	int64_t total;
-	org_list(c->db, &f, all, &total);
+	org_list(c->db, &f, all, NULL);
 	json_t *out = json_array();
 	size_t i;
 	json_t *o;

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "db/migrate.h"
+#include "web/cache.h"
 #include "web/view.h"
 
 /* The whole site on one screen. */
@@ -91,6 +92,7 @@ app_init(struct app *app, const struct config *cfg,
 			n++;
 		}
 	http_static_init(&app->statics, app->static_files, n, "static/");
+	app->home_cache = page_cache_new(i18n_lang_count, 1000);
 	return views_new(&app->views, msg);
 }
 
@@ -98,6 +100,7 @@ void
 app_release(struct app *app)
 {
 	views_free(app->views);
+	page_cache_free(app->home_cache);
 	http_static_release(&app->statics);
 	free(app->static_files);
 	crypto_wipe(&app->csrf_key, sizeof app->csrf_key);
@@ -228,9 +231,14 @@ app_guard(struct http_request *req, struct http_response *resp,
 
 	const char *token = http_cookie_site(req, COOKIE_SESSION);
 	bool had_token = token != NULL;
-	if (token != NULL &&
-	    session_find(c->db, token, app->cfg->session_idle, time(NULL),
-	                 &c->sess) == ERR_OK) {
+	enum err found = ERR_NOTFOUND;
+	if (token != NULL)
+		found = session_find(c->db, token, app->cfg->session_idle,
+		                     time(NULL), &c->sess);
+	/* A database failure is not a signed-out visitor. */
+	if (found != ERR_OK && found != ERR_NOTFOUND)
+		return found == ERR_BUSY ? 503 : 500;
+	if (found == ERR_OK) {
 		c->signed_in = true;
 		c->actor.user_id = c->sess.user_id;
 		c->actor.org_id = c->sess.org_id;

@@ -31,6 +31,7 @@ enum access {
 };
 
 struct views; /* compiled templates per language (view.c) */
+struct page_cache; /* rendered public pages (cache.c) */
 
 struct app {
 	const struct config *cfg;
@@ -38,6 +39,7 @@ struct app {
 	struct crypto_key field_key; /* seals TOTP secrets */
 	struct crypto_key index_key; /* keyed hashes (throttle addresses) */
 	struct views *views;
+	struct page_cache *home_cache; /* one slot per language */
 	struct http_static statics; /* static/ files, with ETags */
 	struct http_static_file *static_files;
 	bool demo; /* the database holds demo data */

@@ -7,17 +7,26 @@
 #include "model/check.h"
 #include "model/org.h"
 #include "web/app.h"
+#include "web/cache.h"
 
+/* The home page is the same for every visitor without a session, so it
+ * comes from the page cache (web/cache.h) for them. */
 int
 public_home(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
+	const struct i18n_lang *l = i18n_lang_find(c->lang);
+	size_t slot = (size_t)(l - i18n_langs);
+	bool shared = !c->signed_in && c->flash == NULL;
+	if (shared && page_cache_get(c->app->home_cache, slot, &resp->body)) {
+		resp->content_type = "text/html; charset=utf-8";
+		return 200;
+	}
 	/* Where to go: the unions of the network, from the directory. */
 	json_t *contacts = json_array();
 	struct org_filter f = {.kind = "affiliate", .sort = "country",
 	                       .per_page = 50};
-	int64_t total;
-	if (org_list(c->db, &f, contacts, &total)) {
+	if (org_list(c->db, &f, contacts, NULL)) {
 		json_decref(contacts);
 		return 500;
 	}
@@ -30,8 +39,12 @@ public_home(struct http_request *req, struct http_response *resp)
 		json_object_set_new(o, "country_name",
 		                    json_string(k ? ctx_t(c, k->name) : ""));
 	}
-	return page_render(req, resp, 200, "home",
-	                   json_pack("{so}", "contacts", contacts));
+	int status = page_render(req, resp, 200, "home",
+	                         json_pack("{so}", "contacts", contacts));
+	if (status == 200 && shared)
+		page_cache_put(c->app->home_cache, slot, resp->body.data,
+		               resp->body.len);
+	return status;
 }
 
 int

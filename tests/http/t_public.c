@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "http/harness.h"
@@ -393,6 +394,29 @@ test_server_stops_cleanly(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* The home page is cached for visitors, but a change in the directory
+ * shows within the cache's lifetime (one second). */
+static void
+test_home_cache_refreshes(void **state)
+{
+	(void)state;
+	struct client *c = client_new(srv);
+	struct reply *r = client_get(c, "/");
+	assert_status(r, 200);
+	assert_false(reply_has(r, "Newly Added Union Centre"));
+	site_exec(site,
+	          "INSERT INTO organisation (name, kind, country, created_at,"
+	          " updated_at) VALUES ('Newly Added Union Centre', 'affiliate',"
+	          " 'BN', 0, 0)");
+	usleep(1200 * 1000);
+	r = client_get(c, "/");
+	assert_status(r, 200);
+	assert_true(reply_has(r, "Newly Added Union Centre"));
+	site_exec(site, "DELETE FROM organisation WHERE name ="
+	                " 'Newly Added Union Centre'");
+	client_free(c);
+}
+
 int
 main(void)
 {
@@ -405,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_static_etag),
 		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_home_cache_refreshes),
 		cmocka_unit_test(test_every_language),
 		cmocka_unit_test(test_https_deployment),
 		cmocka_unit_test(test_server_stops_cleanly),
