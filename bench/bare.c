@@ -57,8 +57,8 @@ slurp(const char *path, size_t *len)
 
 static enum MHD_Result
 on_access(void *cls, struct MHD_Connection *conn, const char *url,
-          const char *method, const char *version, const char *upload_data,
-          size_t *upload_data_size, void **req_cls)
+	  const char *method, const char *version, const char *upload_data,
+	  size_t *upload_data_size, void **req_cls)
 {
 	(void)url;
 	(void)method;
@@ -106,14 +106,14 @@ main(int argc, char **argv)
 	char *data = slurp(argv[1], &len);
 	if (data == NULL) {
 		fprintf(stderr, "bare: cannot read %s: %s\n", argv[1],
-		        strerror(errno));
+			strerror(errno));
 		return 1;
 	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		len, data, MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL ||
 	    MHD_add_response_header(resp, "Content-Type",
-	                            "text/html; charset=utf-8") != MHD_YES) {
+				    "text/html; charset=utf-8") != MHD_YES) {
 		fputs("bare: cannot make the response\n", stderr);
 		return 1;
 	}
@@ -140,7 +140,7 @@ main(int argc, char **argv)
 		MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "bare: cannot listen on 127.0.0.1 port %u\n",
-		        port);
+			port);
 		return 1;
 	}
 	printf("bare is serving http://127.0.0.1:%u/ (%zu bytes, %u threads)\n",

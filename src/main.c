@@ -45,7 +45,8 @@ static const char usage_main[] =
 	"  migrate       bring a database's schema up to date\n"
 	"  user add      add a staff account\n"
 	"  org add       add an organisation\n"
-	"  demo          fill a database with demo data (and print the logins)\n"
+	"  demo          fill a database with demo data (and print the "
+	"logins)\n"
 	"  audit verify  check that the audit log's hash chain is intact\n"
 	"\n"
 	"Run `atis COMMAND --help` for a command's options.\n";
@@ -79,18 +80,20 @@ load_config(const char *cmd, struct common *co, const char *listen)
 	if (rc == ERR_OK)
 		rc = config_load_env(&co->cfg, &err);
 	if (rc == ERR_OK && co->db_flag)
-		rc = config_set(&co->cfg, "database", "path", co->db_flag, &err);
+		rc = config_set(&co->cfg, "database", "path", co->db_flag,
+				&err);
 	if (rc == ERR_OK && listen)
 		rc = config_set(&co->cfg, "server", "listen", listen, &err);
 	if (rc == ERR_OK)
 		rc = config_finish(&co->cfg, &err);
 	if (rc == ERR_OK && i18n_lang_find(co->cfg.default_language) == NULL) {
 		buf_printf(&err, "default_language %s is not shipped",
-		           co->cfg.default_language);
+			   co->cfg.default_language);
 		rc = ERR_INVALID;
 	}
 	if (rc == ERR_OK) {
-		static const char *const lv[] = {"debug", "info", "warn", "error"};
+		static const char *const lv[] = {"debug", "info", "warn",
+						 "error"};
 		for (int i = 0; i < 4; i++)
 			if (str_eq(co->cfg.log_level, lv[i]))
 				log_set_level((enum log_level)i);
@@ -128,8 +131,10 @@ cmd_init(int argc, char **argv)
 {
 	static const char help[] =
 		"usage: atis init --db PATH [--config FILE]\n"
-		"Creates a new SQLite database at PATH, applies every migration,\n"
-		"and writes a new secret key to PATH.key (mode 0600).  Refuses to\n"
+		"Creates a new SQLite database at PATH, applies every "
+		"migration,\n"
+		"and writes a new secret key to PATH.key (mode 0600).  Refuses "
+		"to\n"
 		"touch a database or key file that exists already.\n";
 	struct common co = {0};
 	static const struct option opts[] = {
@@ -159,7 +164,7 @@ cmd_init(int argc, char **argv)
 	struct db *db = NULL;
 	if (access(co.cfg.key_file, F_OK) == 0) {
 		fprintf(stderr, "atis init: the key file %s exists already\n",
-		        co.cfg.key_file);
+			co.cfg.key_file);
 		goto out;
 	}
 	if (db_open(co.cfg.db, DB_OPEN_CREATE, &db, &msg)) {
@@ -173,7 +178,7 @@ cmd_init(int argc, char **argv)
 	}
 	if (crypto_key_create(co.cfg.key_file)) {
 		fprintf(stderr, "atis init: cannot write the key file %s\n",
-		        co.cfg.key_file);
+			co.cfg.key_file);
 		goto out;
 	}
 	printf("Created %s (schema version %d) and its key %s.\n"
@@ -190,7 +195,7 @@ out:
 /* For commands that take only --db/--config (and --help). */
 static int
 simple_options(const char *cmd, const char *help, int argc, char **argv,
-               struct common *co)
+	       struct common *co)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, OPT_DB},
@@ -233,10 +238,12 @@ cmd_migrate(int argc, char **argv)
 			fprintf(stderr, "atis migrate: %s\n", buf_cstr(&msg));
 		} else {
 			if (from == to)
-				printf("%s is up to date (schema version %d).\n",
+				printf("%s is up to date (schema version "
+				       "%d).\n",
 				       co.cfg.db, to);
 			else
-				printf("Migrated %s from schema version %d to %d.\n",
+				printf("Migrated %s from schema version %d to "
+				       "%d.\n",
 				       co.cfg.db, from, to);
 			status = 0;
 		}
@@ -252,10 +259,14 @@ cmd_demo(int argc, char **argv)
 {
 	static const char help[] =
 		"usage: atis demo --db PATH [--config FILE]\n"
-		"Fills the database with demo organisations (the secretariat and\n"
-		"affiliates in PH ID MY SG TH VN KH MM LA, two partners) and demo\n"
-		"accounts, all marked as demo data, and prints the logins.  Run on\n"
-		"a database that has them already, it only prints the logins.\n";
+		"Fills the database with demo organisations (the secretariat "
+		"and\n"
+		"affiliates in PH ID MY SG TH VN KH MM LA, two partners) and "
+		"demo\n"
+		"accounts, all marked as demo data, and prints the logins.  "
+		"Run on\n"
+		"a database that has them already, it only prints the "
+		"logins.\n";
 	struct common co = {0};
 	int rc = simple_options("demo", help, argc, argv, &co);
 	if (rc)
@@ -276,10 +287,12 @@ cmd_audit(int argc, char **argv)
 {
 	static const char help[] =
 		"usage: atis audit verify --db PATH [--config FILE]\n"
-		"Walks the audit log's hash chain.  Exit 0 and the count when it is\n"
-		"intact; exit 1 naming the first broken entry when it is not.\n";
-	if (argc < 2 || (strcmp(argv[1], "verify") != 0 &&
-	                 strcmp(argv[1], "--help") != 0))
+		"Walks the audit log's hash chain.  Exit 0 and the count when "
+		"it is\n"
+		"intact; exit 1 naming the first broken entry when it is "
+		"not.\n";
+	if (argc < 2 ||
+	    (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "--help") != 0))
 		return misuse("audit", "the only subcommand is `verify`", NULL);
 	if (strcmp(argv[1], "--help") == 0) {
 		fputs(help, stdout);
@@ -297,14 +310,17 @@ cmd_audit(int argc, char **argv)
 		int64_t count, bad;
 		enum err e = audit_verify(db, &count, &bad, &msg);
 		if (e == ERR_OK) {
-			printf("audit log intact: %lld entries\n", (long long)count);
+			printf("audit log intact: %lld entries\n",
+			       (long long)count);
 			status = 0;
 		} else if (e == ERR_CORRUPT) {
-			printf("audit log BROKEN: %s (%lld entries before it are "
+			printf("audit log BROKEN: %s (%lld entries before it "
+			       "are "
 			       "intact)\n",
 			       buf_cstr(&msg), (long long)count);
 		} else {
-			fprintf(stderr, "atis audit verify: %s\n", db_errmsg(db));
+			fprintf(stderr, "atis audit verify: %s\n",
+				db_errmsg(db));
 		}
 		buf_release(&msg);
 		db_close(db);
@@ -331,20 +347,24 @@ print_check(const char *cmd, const struct check *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		fprintf(stderr, "atis %s: %s: %s\n", cmd, c->items[i].field,
-		        c->items[i].msgid);
+			c->items[i].msgid);
 }
 
 static int
 cmd_user(int argc, char **argv)
 {
 	static const char help[] =
-		"usage: atis user add --db PATH --email E --org ORG --role ROLE\n"
-		"                     --password-stdin [--name NAME] [--config F]\n"
+		"usage: atis user add --db PATH --email E --org ORG --role "
+		"ROLE\n"
+		"                     --password-stdin [--name NAME] [--config "
+		"F]\n"
 		"ORG is an organisation's id or exact name.  ROLE is one of\n"
-		"regional_admin, affiliate_admin, focal_point, partner_user.  The\n"
-		"password (at least 10 characters) is read from standard input.\n";
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
-	                 strcmp(argv[1], "--help") != 0))
+		"regional_admin, affiliate_admin, focal_point, partner_user.  "
+		"The\n"
+		"password (at least 10 characters) is read from standard "
+		"input.\n";
+	if (argc < 2 ||
+	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "--help") != 0))
 		return misuse("user", "the only subcommand is `add`", NULL);
 	if (strcmp(argv[1], "--help") == 0) {
 		fputs(help, stdout);
@@ -381,15 +401,16 @@ cmd_user(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return misuse("user add", "unexpected argument %s", argv[optind]);
+		return misuse("user add", "unexpected argument %s",
+			      argv[optind]);
 	if (!email || !org || !role)
-		return misuse("user add", "--email, --org and --role are needed",
-		              NULL);
+		return misuse("user add",
+			      "--email, --org and --role are needed", NULL);
 	if (!pw_stdin)
 		return misuse("user add",
-		              "give the password on standard input with "
-		              "--password-stdin",
-		              NULL);
+			      "give the password on standard input with "
+			      "--password-stdin",
+			      NULL);
 	enum role r = role_parse(role);
 	if (r == ROLE_NONE)
 		return misuse("user add", "no such role: %s", role);
@@ -401,7 +422,8 @@ cmd_user(int argc, char **argv)
 	if (db == NULL)
 		goto out;
 	int64_t org_id = 0;
-	if (str_to_i64(org, 1, INT64_MAX, &org_id) || org_get(db, org_id) == NULL)
+	if (str_to_i64(org, 1, INT64_MAX, &org_id) ||
+	    org_get(db, org_id) == NULL)
 		org_id = org_find_by_name(db, org);
 	if (org_id == 0) {
 		fprintf(stderr, "atis user add: no organisation %s\n", org);
@@ -409,15 +431,16 @@ cmd_user(int argc, char **argv)
 	}
 	pw = read_password_stdin();
 	if (pw == NULL) {
-		fprintf(stderr, "atis user add: no password on standard input\n");
+		fprintf(stderr,
+			"atis user add: no password on standard input\n");
 		goto out;
 	}
 	struct user_input in = {.email = email,
-	                        .name = name ? name : email,
-	                        .org_id = org_id,
-	                        .role = r,
-	                        .password = pw,
-	                        .language = ""};
+				.name = name ? name : email,
+				.org_id = org_id,
+				.role = r,
+				.password = pw,
+				.language = ""};
 	struct actor sys = {.label = "atis user add", .address = ""};
 	struct check chk = {0};
 	int64_t id;
@@ -444,13 +467,15 @@ static int
 cmd_org(int argc, char **argv)
 {
 	static const char help[] =
-		"usage: atis org add --db PATH --name NAME --kind KIND --country CC\n"
+		"usage: atis org add --db PATH --name NAME --kind KIND "
+		"--country CC\n"
 		"         [--languages \"en th\"] [--email E] [--phone P]\n"
 		"         [--services TEXT] [--referral-partner] [--config F]\n"
-		"KIND is one of regional_secretariat, affiliate, government_agency,\n"
+		"KIND is one of regional_secretariat, affiliate, "
+		"government_agency,\n"
 		"ngo, cso, international.  CC is an ISO 3166-1 alpha-2 code.\n";
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
-	                 strcmp(argv[1], "--help") != 0))
+	if (argc < 2 ||
+	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "--help") != 0))
 		return misuse("org", "the only subcommand is `add`", NULL);
 	if (strcmp(argv[1], "--help") == 0) {
 		fputs(help, stdout);
@@ -483,7 +508,8 @@ cmd_org(int argc, char **argv)
 		case 'k':
 			o.kind = org_kind_parse(optarg);
 			if (o.kind == ORG_NONE)
-				return misuse("org add", "no such kind: %s", optarg);
+				return misuse("org add", "no such kind: %s",
+					      optarg);
 			break;
 		case 'C': o.country = optarg; break;
 		case 'l': o.languages = optarg; break;
@@ -496,10 +522,11 @@ cmd_org(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return misuse("org add", "unexpected argument %s", argv[optind]);
+		return misuse("org add", "unexpected argument %s",
+			      argv[optind]);
 	if (!o.name || o.kind == ORG_NONE || !o.country)
-		return misuse("org add", "--name, --kind and --country are needed",
-		              NULL);
+		return misuse("org add",
+			      "--name, --kind and --country are needed", NULL);
 	if (load_config("org add", &co, NULL))
 		return 1;
 	int status = 1;
@@ -528,8 +555,10 @@ static int
 cmd_serve(int argc, char **argv)
 {
 	static const char help[] =
-		"usage: atis serve [--listen ADDR:PORT] [--db PATH] [--config FILE]\n"
-		"Serves ATIS until SIGINT or SIGTERM.  PORT 0 picks a free port;\n"
+		"usage: atis serve [--listen ADDR:PORT] [--db PATH] [--config "
+		"FILE]\n"
+		"Serves ATIS until SIGINT or SIGTERM.  PORT 0 picks a free "
+		"port;\n"
 		"the address served is printed on standard output.  See\n"
 		"docs/configuration.md for every setting.\n";
 	struct common co = {0};
@@ -569,8 +598,8 @@ cmd_serve(int argc, char **argv)
 	enum err e = crypto_key_load(co.cfg.key_file, &master);
 	if (e) {
 		fprintf(stderr, "atis serve: %s the key file %s\n",
-		        e == ERR_CORRUPT ? "cannot use" : "cannot read",
-		        co.cfg.key_file);
+			e == ERR_CORRUPT ? "cannot use" : "cannot read",
+			co.cfg.key_file);
 		goto out;
 	}
 	e = app_init(&app, &co.cfg, &master, &msg);
@@ -609,7 +638,8 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	if (http_server_start(&hc, &srv)) {
-		fprintf(stderr, "atis serve: cannot listen on %s\n", co.cfg.listen);
+		fprintf(stderr, "atis serve: cannot listen on %s\n",
+			co.cfg.listen);
 		goto out;
 	}
 	printf("ATIS is serving http://%s:%u/ (database %s)\n",
@@ -651,8 +681,9 @@ main(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} cmds[] = {
-		{"serve", cmd_serve}, {"init", cmd_init},   {"migrate", cmd_migrate},
-		{"user", cmd_user},   {"org", cmd_org},     {"demo", cmd_demo},
+		{"serve", cmd_serve},     {"init", cmd_init},
+		{"migrate", cmd_migrate}, {"user", cmd_user},
+		{"org", cmd_org},         {"demo", cmd_demo},
 		{"audit", cmd_audit},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

@@ -142,8 +142,8 @@ buf_urlarg(struct buf *b, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		enum err rc;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~') {
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
 			rc = buf_putc(b, (char)c);
 		} else {
 			char e[3] = {'%', hex[c >> 4], hex[c & 15]};

@@ -24,10 +24,14 @@ struct setting {
 	int64_t min, max;
 };
 
-#define STR(sec, nm, env, field) \
-	{sec, nm, env, K_STR, offsetof(struct config, field), 0, 0}
-#define INT(sec, nm, env, field, lo, hi) \
-	{sec, nm, env, K_INT, offsetof(struct config, field), lo, hi}
+#define STR(sec, nm, env, field)                                               \
+	{                                                                      \
+		sec, nm, env, K_STR, offsetof(struct config, field), 0, 0      \
+	}
+#define INT(sec, nm, env, field, lo, hi)                                       \
+	{                                                                      \
+		sec, nm, env, K_INT, offsetof(struct config, field), lo, hi    \
+	}
 
 static const struct setting settings[] = {
 	STR("server", "listen", "ATIS_LISTEN", listen),
@@ -104,11 +108,12 @@ apply(struct config *c, const struct setting *s, const char *value,
 	}
 	int64_t v;
 	if (str_to_i64(value, s->min, s->max, &v)) {
-		buf_printf(err,
-		           "%s: %s.%s must be a whole number from %lld to %lld, "
-		           "not \"%.40s\"",
-		           where, s->section, s->name, (long long)s->min,
-		           (long long)s->max, value);
+		buf_printf(
+			err,
+			"%s: %s.%s must be a whole number from %lld to %lld, "
+			"not \"%.40s\"",
+			where, s->section, s->name, (long long)s->min,
+			(long long)s->max, value);
 		return ERR_INVALID;
 	}
 	*(int64_t *)((char *)c + s->offset) = v;
@@ -117,7 +122,7 @@ apply(struct config *c, const struct setting *s, const char *value,
 
 enum err
 config_set(struct config *c, const char *section, const char *name,
-           const char *value, struct buf *err)
+	   const char *value, struct buf *err)
 {
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		const struct setting *s = &settings[i];
@@ -169,7 +174,7 @@ on_ini(void *user, const char *section, const char *name, const char *value)
 		}
 	}
 	buf_printf(f->err, "%s: unknown setting [%s] %s\n", where, section,
-	           name);
+		   name);
 	f->errors++;
 	return 1;
 }
@@ -188,9 +193,10 @@ config_load_file(struct config *c, const char *path, struct buf *err)
 	int bad = ini_parse_stream(read_line, &f, on_ini, &f);
 	fclose(f.fp);
 	if (bad > 0) {
-		buf_printf(err, "%s:%d: this line is not valid INI (use "
-		                "name = value under a [section])\n",
-		           path, bad);
+		buf_printf(err,
+			   "%s:%d: this line is not valid INI (use "
+			   "name = value under a [section])\n",
+			   path, bad);
 		f.errors++;
 	}
 	if (f.errors == 0)
@@ -206,7 +212,8 @@ config_load_env(struct config *c, struct buf *err)
 {
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		const char *v = getenv(settings[i].env);
-		if (v != NULL && apply(c, &settings[i], v, settings[i].env, err))
+		if (v != NULL &&
+		    apply(c, &settings[i], v, settings[i].env, err))
 			return ERR_INVALID;
 	}
 	return ERR_OK;
@@ -240,8 +247,10 @@ config_finish(struct config *c, struct buf *err)
 	char *addr;
 	unsigned port;
 	if (config_split_listen(c->listen, &addr, &port)) {
-		buf_printf(err, "listen must look like 127.0.0.1:8080, not \"%.60s\"",
-		           c->listen);
+		buf_printf(
+			err,
+			"listen must look like 127.0.0.1:8080, not \"%.60s\"",
+			c->listen);
 		return ERR_INVALID;
 	}
 	free(addr);
@@ -249,7 +258,8 @@ config_finish(struct config *c, struct buf *err)
 		buf_puts(err, "no database given (--db or [database] path)");
 		return ERR_INVALID;
 	}
-	if (!str_empty(c->public_url) && !str_starts(c->public_url, "http://") &&
+	if (!str_empty(c->public_url) &&
+	    !str_starts(c->public_url, "http://") &&
 	    !str_starts(c->public_url, "https://")) {
 		buf_puts(err, "public_url must start with http:// or https://");
 		return ERR_INVALID;

@@ -25,14 +25,14 @@ struct config {
 	char *trusted_proxy;    /* address whose X-Forwarded-For is believed */
 	char *log_level;        /* debug, info, warn, error */
 	int64_t threads;
-	int64_t max_body;       /* bytes */
-	int64_t max_field;      /* bytes of one form field */
-	int64_t session_idle;   /* seconds without a request */
-	int64_t session_absolute; /* seconds after login */
+	int64_t max_body;           /* bytes */
+	int64_t max_field;          /* bytes of one form field */
+	int64_t session_idle;       /* seconds without a request */
+	int64_t session_absolute;   /* seconds after login */
 	int64_t login_max_failures; /* per account, before a lock */
-	int64_t login_lock;     /* seconds an account stays locked */
-	int64_t login_ip_max;   /* failures per address per lock window */
-	bool https;             /* derived from public_url */
+	int64_t login_lock;         /* seconds an account stays locked */
+	int64_t login_ip_max;       /* failures per address per lock window */
+	bool https;                 /* derived from public_url */
 };
 
 void config_defaults(struct config *c);
@@ -44,13 +44,13 @@ enum err config_load_file(struct config *c, const char *path, struct buf *err);
 enum err config_load_env(struct config *c, struct buf *err);
 /* Sets one key ("section.name" or the env-style name) from a string. */
 enum err config_set(struct config *c, const char *section, const char *name,
-                    const char *value, struct buf *err);
+		    const char *value, struct buf *err);
 /* Checks the whole and derives `https`; ERR_INVALID with a message. */
 enum err config_finish(struct config *c, struct buf *err);
 void config_release(struct config *c);
 
 /* Splits "ADDR:PORT" ("[v6]:PORT" too); OUT_addr is malloc'd. */
 enum err config_split_listen(const char *listen, char **OUT_addr,
-                             unsigned *OUT_port);
+			     unsigned *OUT_port);
 
 #endif

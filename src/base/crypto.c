@@ -56,10 +56,11 @@ crypto_key_load(const char *path, struct crypto_key *OUT)
 
 void
 crypto_key_derive(const struct crypto_key *master, enum crypto_purpose purpose,
-                  struct crypto_key *OUT)
+		  struct crypto_key *OUT)
 {
 	crypto_kdf_derive_from_key(OUT->bytes, sizeof OUT->bytes,
-	                           (uint64_t)purpose, "ATIS-key", master->bytes);
+				   (uint64_t)purpose, "ATIS-key",
+				   master->bytes);
 }
 
 void
@@ -72,11 +73,11 @@ enum err
 crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_MAX])
 {
 	_Static_assert(CRYPTO_PWHASH_MAX >= crypto_pwhash_STRBYTES,
-	               "password hash buffer too small");
+		       "password hash buffer too small");
 	if (crypto_pwhash_str_alg(out, password, strlen(password),
-	                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
-	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+				  crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return ERR_IO;
 	return ERR_OK;
 }
@@ -107,7 +108,7 @@ crypto_token(char out[CRYPTO_TOKEN_CHARS + 1])
 	unsigned char raw[CRYPTO_TOKEN_BYTES];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(out, CRYPTO_TOKEN_CHARS + 1, raw, sizeof raw,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
 }
 
@@ -121,7 +122,7 @@ crypto_sha256_hex(const void *data, size_t n, char out[CRYPTO_HASH_HEX])
 
 void
 crypto_hmac_b64(const struct crypto_key *key, const void *data, size_t n,
-                char out[CRYPTO_TOKEN_CHARS + 1])
+		char out[CRYPTO_TOKEN_CHARS + 1])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
@@ -129,7 +130,7 @@ crypto_hmac_b64(const struct crypto_key *key, const void *data, size_t n,
 	crypto_auth_hmacsha256_update(&st, data, n);
 	crypto_auth_hmacsha256_final(&st, mac);
 	sodium_bin2base64(out, CRYPTO_TOKEN_CHARS + 1, mac, sizeof mac,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 bool
@@ -145,18 +146,18 @@ char *
 crypto_seal_text(const struct crypto_key *key, const char *plain)
 {
 	size_t plen = strlen(plain);
-	size_t rawlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
-	                plen;
+	size_t rawlen =
+		crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plen;
 	unsigned char *raw = xmalloc(rawlen);
 	randombytes_buf(raw, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(raw + crypto_secretbox_NONCEBYTES,
-	                      (const unsigned char *)plain, plen, raw,
-	                      key->bytes);
+			      (const unsigned char *)plain, plen, raw,
+			      key->bytes);
 	size_t outlen = sodium_base64_ENCODED_LEN(
 		rawlen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = xmalloc(outlen);
 	sodium_bin2base64(out, outlen, raw, rawlen,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	free(raw);
 	return out;
 }
@@ -169,15 +170,16 @@ crypto_open_text(const struct crypto_key *key, const char *sealed)
 	size_t rawlen;
 	char *plain = NULL;
 	if (sodium_base642bin(raw, slen + 1, sealed, slen, NULL, &rawlen, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    rawlen < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
 		goto out;
 	size_t plen = rawlen - crypto_secretbox_NONCEBYTES -
-	              crypto_secretbox_MACBYTES;
+		      crypto_secretbox_MACBYTES;
 	plain = xmalloc(plen + 1);
-	if (crypto_secretbox_open_easy(
-		    (unsigned char *)plain, raw + crypto_secretbox_NONCEBYTES,
-		    rawlen - crypto_secretbox_NONCEBYTES, raw, key->bytes) != 0) {
+	if (crypto_secretbox_open_easy((unsigned char *)plain,
+				       raw + crypto_secretbox_NONCEBYTES,
+				       rawlen - crypto_secretbox_NONCEBYTES,
+				       raw, key->bytes) != 0) {
 		free(plain);
 		plain = NULL;
 		goto out;

@@ -41,13 +41,13 @@ enum err crypto_key_create(const char *path);
 /* Reads the key; ERR_IO if missing, ERR_CORRUPT if not 32 bytes. */
 enum err crypto_key_load(const char *path, struct crypto_key *OUT);
 void crypto_key_derive(const struct crypto_key *master,
-                       enum crypto_purpose purpose, struct crypto_key *OUT);
+		       enum crypto_purpose purpose, struct crypto_key *OUT);
 void crypto_wipe(void *p, size_t n);
 
 /* Argon2id with libsodium's "interactive" limits; `out` gets the encoded
  * string with its salt and parameters. */
 enum err crypto_password_hash(const char *password,
-                              char out[CRYPTO_PWHASH_MAX]);
+			      char out[CRYPTO_PWHASH_MAX]);
 bool crypto_password_verify(const char *hash, const char *password);
 /* True when the hash was made with older parameters than today's. */
 bool crypto_password_needs_rehash(const char *hash);
@@ -59,7 +59,7 @@ void crypto_token(char out[CRYPTO_TOKEN_CHARS + 1]);
 void crypto_sha256_hex(const void *data, size_t n, char out[CRYPTO_HASH_HEX]);
 /* HMAC-SHA-256 of `n` bytes under `key`, as base64url (43 chars + NUL). */
 void crypto_hmac_b64(const struct crypto_key *key, const void *data, size_t n,
-                     char out[CRYPTO_TOKEN_CHARS + 1]);
+		     char out[CRYPTO_TOKEN_CHARS + 1]);
 /* Constant-time comparison of two NUL-terminated strings. */
 bool crypto_str_equal(const char *a, const char *b);
 

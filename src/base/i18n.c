@@ -61,7 +61,8 @@ match_range(const char *range, size_t n)
 	} aliases[] = {
 		{"tl", "fil"}, /* Tagalog: Filipino is its standard form */
 		{"in", "id"},  /* the withdrawn code for Indonesian */
-		{"zsm", "ms"}, {"zlm", "ms"},
+		{"zsm", "ms"},
+		{"zlm", "ms"},
 	};
 	size_t plen = 0;
 	while (plen < n && range[plen] != '-' && range[plen] != '_')
@@ -108,7 +109,7 @@ parse_q(const char *p, const char *end)
 
 const char *
 i18n_negotiate(const char *chosen, const char *accept_language,
-               const char *fallback)
+	       const char *fallback)
 {
 	const struct i18n_lang *l = i18n_lang_find(chosen);
 	if (l != NULL)

@@ -55,6 +55,6 @@ const char *i18n_gettext(const char *lang, const char *msgid);
  * `fallback`.  Returns a tag from i18n_langs (static storage).
  */
 const char *i18n_negotiate(const char *chosen, const char *accept_language,
-                           const char *fallback);
+			   const char *fallback);
 
 #endif

@@ -28,7 +28,7 @@ log_msg(enum log_level level, const char *reqid, const char *fmt, ...)
 	int off = snprintf(line, sizeof line, "%s %s ", stamp, names[level]);
 	if (reqid != NULL && off > 0 && (size_t)off < sizeof line)
 		off += snprintf(line + off, sizeof line - (size_t)off,
-		                "[req=%s] ", reqid);
+				"[req=%s] ", reqid);
 	if (off > 0 && (size_t)off < sizeof line) {
 		va_list ap;
 		va_start(ap, fmt);

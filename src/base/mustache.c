@@ -116,8 +116,8 @@ struct lexer {
 };
 
 static enum err compile_text(struct compiler *cc, const char *src, size_t n,
-                             const struct lexer *outer, int line,
-                             struct node **OUT);
+			     const struct lexer *outer, int line,
+			     struct node **OUT);
 
 static enum err __attribute__((format(printf, 3, 4)))
 syntax_error(struct compiler *cc, int line, const char *fmt, ...)
@@ -255,8 +255,7 @@ is_trans_close(const struct lexer *lx, size_t at, size_t *OUT_end)
 
 /* {{#_}}raw{{/_}} has just been read; lx->pos is after the open tag. */
 static enum err
-tokenize_trans(struct compiler *cc, struct toks *tk, struct lexer *lx,
-               int line)
+tokenize_trans(struct compiler *cc, struct toks *tk, struct lexer *lx, int line)
 {
 	size_t at = lx->pos, end = 0;
 	for (;;) {
@@ -288,7 +287,7 @@ tokenize(struct compiler *cc, struct toks *tk, struct lexer *lx)
 {
 	while (lx->pos < lx->n) {
 		const char *p = memmem(lx->s + lx->pos, lx->n - lx->pos,
-		                       lx->otag, lx->olen);
+				       lx->otag, lx->olen);
 		push_text(cc, tk, lx, p ? (size_t)(p - lx->s) : lx->n);
 		if (p == NULL)
 			break;
@@ -307,9 +306,18 @@ tokenize(struct compiler *cc, struct toks *tk, struct lexer *lx)
 		case '<': kind = K_PARENT; break;
 		case '$': kind = K_BLOCK; break;
 		case '&': kind = K_RAW; break;
-		case '{': kind = K_RAW; closer = '}'; break;
-		case '=': kind = K_DELIM; closer = '='; break;
-		default: kind = K_VAR; from = q; break;
+		case '{':
+			kind = K_RAW;
+			closer = '}';
+			break;
+		case '=':
+			kind = K_DELIM;
+			closer = '=';
+			break;
+		default:
+			kind = K_VAR;
+			from = q;
+			break;
 		}
 		long e = find_with_ctag(lx, from, closer);
 		if (e < 0)
@@ -326,13 +334,13 @@ tokenize(struct compiler *cc, struct toks *tk, struct lexer *lx)
 		if (kind == K_DELIM) {
 			if (set_delimiters(lx, name, namen))
 				return syntax_error(cc, line,
-				                    "bad set-delimiter tag");
+						    "bad set-delimiter tag");
 			tok_push(cc, tk, K_DELIM, line);
 			continue;
 		}
 		trim(&name, &namen);
 		bool named = kind == K_PARTIAL || kind == K_PARENT ||
-		             kind == K_CLOSE; /* may be {{>*dynamic}} */
+			     kind == K_CLOSE; /* may be {{>*dynamic}} */
 		bool dynamic = false;
 		if (named && namen && name[0] == '*') {
 			dynamic = true;
@@ -344,8 +352,7 @@ tokenize(struct compiler *cc, struct toks *tk, struct lexer *lx)
 			return syntax_error(cc, line, "empty tag");
 		if (kind == K_SECTION && namen == 1 && name[0] == '_') {
 			if (lx->in_trans)
-				return syntax_error(cc, line,
-				                    "nested {{#_}}");
+				return syntax_error(cc, line, "nested {{#_}}");
 			enum err rc = tokenize_trans(cc, tk, lx, line);
 			if (rc)
 				return rc;
@@ -407,14 +414,10 @@ mark_standalone(struct toks *tk)
 			struct node *t = tk->v[k];
 			bool parent_tag = t->kind == K_PARENT;
 			switch (t->kind) {
-			case K_TEXT:
-				ok = ok && is_blank(t);
-				continue;
+			case K_TEXT: ok = ok && is_blank(t); continue;
 			case K_VAR:
 			case K_RAW:
-			case K_GROUP:
-				ok = false;
-				break;
+			case K_GROUP: ok = false; break;
 			case K_SECTION:
 			case K_INVERTED:
 			case K_PARENT:
@@ -429,8 +432,7 @@ mark_standalone(struct toks *tk)
 						open[depth - 1] == K_PARENT;
 				depth -= depth > 0;
 				break;
-			default:
-				break;
+			default: break;
 			}
 			if (first == j)
 				first = k;
@@ -439,16 +441,16 @@ mark_standalone(struct toks *tk)
 		}
 		struct node *lead = first > i ? tk->v[i] : NULL;
 		struct node *ft = first < j ? tk->v[first] : NULL;
-		bool indentable = ft && (ft->kind == K_PARTIAL ||
-		                         ft->kind == K_PARENT ||
-		                         ft->kind == K_BLOCK);
+		bool indentable =
+			ft && (ft->kind == K_PARTIAL || ft->kind == K_PARENT ||
+			       ft->kind == K_BLOCK);
 		if (ok && tags > 0 && counted <= 1) {
 			for (size_t k = i; k < j; k++) {
 				struct node *t = tk->v[k];
 				t->drop = t->kind == K_TEXT;
 				t->standalone = t->kind == K_PARTIAL ||
-				                t->kind == K_PARENT ||
-				                t->kind == K_BLOCK;
+						t->kind == K_PARENT ||
+						t->kind == K_BLOCK;
 			}
 		}
 		/* A block not alone on its line still indents its later
@@ -471,9 +473,9 @@ mark_standalone(struct toks *tk)
  * a parent's overrides are left alone (they were dedented on their own).
  */
 struct dedent {
-	bool strip; /* false: measure; true: remove `common` */
-	bool bol;   /* at the beginning of a line */
-	bool have;  /* `common` holds a measure */
+	bool strip;       /* false: measure; true: remove `common` */
+	bool bol;         /* at the beginning of a line */
+	bool have;        /* `common` holds a measure */
 	const char *pend; /* whitespace of the line so far, from a blank text */
 	size_t pend_len;
 	const char *common;
@@ -541,7 +543,8 @@ dedent_nodes(struct dedent *d, struct node *t)
 			continue;
 		}
 		if ((t->kind == K_PARTIAL || t->kind == K_PARENT ||
-		     t->kind == K_BLOCK) && t->standalone) {
+		     t->kind == K_BLOCK) &&
+		    t->standalone) {
 			measure(d, t->indent, t->indent_len);
 			strip_indent(d, t);
 			d->pend_len = 0;
@@ -592,7 +595,10 @@ intrinsic_indent(struct node *t)
 }
 
 static const char sigil_of[] = {
-	[K_SECTION] = '#', [K_INVERTED] = '^', [K_PARENT] = '<', [K_BLOCK] = '$',
+	[K_SECTION] = '#',
+	[K_INVERTED] = '^',
+	[K_PARENT] = '<',
+	[K_BLOCK] = '$',
 };
 
 /* Step 3: links the tokens that were not dropped into a tree. */
@@ -627,8 +633,8 @@ build_tree(struct compiler *cc, struct toks *tk, struct node **OUT)
 			struct node *o = l->owner;
 			if (o == NULL)
 				return syntax_error(cc, t->line,
-				                    "{{/%.40s}} closes nothing",
-				                    t->s);
+						    "{{/%.40s}} closes nothing",
+						    t->s);
 			if (o->dynamic != t->dynamic || strcmp(o->s, t->s))
 				return syntax_error(
 					cc, t->line,
@@ -648,14 +654,14 @@ build_tree(struct compiler *cc, struct toks *tk, struct node **OUT)
 		    t->kind == K_PARENT || t->kind == K_BLOCK) {
 			if (depth == MUSTACHE_MAX_NEST)
 				return syntax_error(cc, t->line,
-				                    "tags nested too deeply");
+						    "tags nested too deeply");
 			st[++depth] = (struct level){t, &t->kids, NULL};
 		}
 	}
 	if (depth > 0) {
 		struct node *o = st[depth].owner;
 		return syntax_error(cc, o->line, "{{%c%.40s}} is not closed",
-		                    sigil_of[o->kind], o->s);
+				    sigil_of[o->kind], o->s);
 	}
 	return ERR_OK;
 }
@@ -664,7 +670,7 @@ build_tree(struct compiler *cc, struct toks *tk, struct node **OUT)
  * surroundings, NULL for a whole template. */
 static enum err
 compile_text(struct compiler *cc, const char *src, size_t n,
-             const struct lexer *outer, int line, struct node **OUT)
+	     const struct lexer *outer, int line, struct node **OUT)
 {
 	struct toks tk = {0};
 	struct lexer lx = {
@@ -695,7 +701,7 @@ out:
 
 enum err
 mustache_compile(const char *src, size_t n, mustache_translate_fn translate,
-                 void *ud, struct mustache **OUT, struct buf *errmsg)
+		 void *ud, struct mustache **OUT, struct buf *errmsg)
 {
 	struct compiler cc = {arena_new(), translate, ud, errmsg};
 	struct node *root = NULL;
@@ -763,7 +769,7 @@ struct render {
 };
 
 static enum err render_nodes(struct render *r, const struct node *t,
-                             const struct ctx *c, const struct frame *f);
+			     const struct ctx *c, const struct frame *f);
 
 /* Template text: indented line by line. */
 static enum err
@@ -809,27 +815,24 @@ put_json(struct render *r, const json_t *v, bool escape)
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return put_data(r, json_string_value(v), json_string_length(v),
-		                escape);
+				escape);
 	case JSON_INTEGER:
 		k = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		             json_integer_value(v));
+			     json_integer_value(v));
 		return put_data(r, num, (size_t)k, false);
 	case JSON_REAL:
 		/* The shortest form that reads back the same: 1.21, not
 		 * 1.2099999999999999644. */
 		for (int prec = 15; prec <= 17; prec++) {
 			k = snprintf(num, sizeof(num), "%.*g", prec,
-			             json_real_value(v));
+				     json_real_value(v));
 			if (strtod(num, NULL) == json_real_value(v))
 				break;
 		}
 		return put_data(r, num, (size_t)k, false);
-	case JSON_TRUE:
-		return put_data(r, "true", 4, false);
-	case JSON_FALSE:
-		return put_data(r, "false", 5, false);
-	default: /* null, objects and lists print nothing */
-		return ERR_OK;
+	case JSON_TRUE: return put_data(r, "true", 4, false);
+	case JSON_FALSE: return put_data(r, "false", 5, false);
+	default: /* null, objects and lists print nothing */ return ERR_OK;
 	}
 }
 
@@ -890,7 +893,7 @@ truthy(const json_t *v)
 
 static enum err
 render_section(struct render *r, const struct node *t, const struct ctx *c,
-               const struct frame *f)
+	       const struct frame *f)
 {
 	json_t *v = lookup(c, t->s);
 	if (t->kind == K_INVERTED)
@@ -912,9 +915,8 @@ render_section(struct render *r, const struct node *t, const struct ctx *c,
 
 /* Renders `kids` with the indentation of `t` added. */
 static enum err
-render_indented(struct render *r, const struct node *t,
-                const struct node *kids, const struct ctx *c,
-                const struct frame *f)
+render_indented(struct render *r, const struct node *t, const struct node *kids,
+		const struct ctx *c, const struct frame *f)
 {
 	size_t saved = r->indent.len;
 	enum err rc = buf_append(&r->indent, t->indent, t->indent_len);
@@ -927,9 +929,8 @@ render_indented(struct render *r, const struct node *t,
 /* Renders `kids` (of another template, or an override) for `t`, one
  * level deeper: partials and overrides may recurse without end. */
 static enum err
-render_deeper(struct render *r, const struct node *t,
-              const struct node *kids, const struct ctx *c,
-              const struct frame *f)
+render_deeper(struct render *r, const struct node *t, const struct node *kids,
+	      const struct ctx *c, const struct frame *f)
 {
 	if (r->depth >= MUSTACHE_MAX_DEPTH)
 		return ERR_TOOBIG;
@@ -942,7 +943,7 @@ render_deeper(struct render *r, const struct node *t,
 /* A partial or a parent: another template, with this one's context. */
 static enum err
 render_partial(struct render *r, const struct node *t, const struct ctx *c,
-               const struct frame *f)
+	       const struct frame *f)
 {
 	const char *name = t->s;
 	if (t->dynamic) {
@@ -960,7 +961,7 @@ render_partial(struct render *r, const struct node *t, const struct ctx *c,
 /* A block: the outermost override of it, or its default content. */
 static enum err
 render_block(struct render *r, const struct node *t, const struct ctx *c,
-             const struct frame *f)
+	     const struct frame *f)
 {
 	const struct node *found = NULL;
 	for (const struct frame *up = f; up != NULL; up = up->up)
@@ -976,14 +977,12 @@ render_block(struct render *r, const struct node *t, const struct ctx *c,
 
 static enum err
 render_nodes(struct render *r, const struct node *t, const struct ctx *c,
-             const struct frame *f)
+	     const struct frame *f)
 {
 	enum err rc = ERR_OK;
 	for (; t != NULL && rc == ERR_OK; t = t->next) {
 		switch (t->kind) {
-		case K_TEXT:
-			rc = put_text(r, t->s, t->n);
-			break;
+		case K_TEXT: rc = put_text(r, t->s, t->n); break;
 		case K_VAR:
 		case K_RAW: {
 			json_t *v = lookup(c, t->s);
@@ -992,21 +991,12 @@ render_nodes(struct render *r, const struct node *t, const struct ctx *c,
 			break;
 		}
 		case K_SECTION:
-		case K_INVERTED:
-			rc = render_section(r, t, c, f);
-			break;
+		case K_INVERTED: rc = render_section(r, t, c, f); break;
 		case K_PARTIAL:
-		case K_PARENT:
-			rc = render_partial(r, t, c, f);
-			break;
-		case K_BLOCK:
-			rc = render_block(r, t, c, f);
-			break;
-		case K_GROUP:
-			rc = render_nodes(r, t->kids, c, f);
-			break;
-		default:
-			break;
+		case K_PARENT: rc = render_partial(r, t, c, f); break;
+		case K_BLOCK: rc = render_block(r, t, c, f); break;
+		case K_GROUP: rc = render_nodes(r, t->kids, c, f); break;
+		default: break;
 		}
 	}
 	return rc;
@@ -1014,10 +1004,10 @@ render_nodes(struct render *r, const struct node *t, const struct ctx *c,
 
 enum err
 mustache_render(const struct mustache *t, json_t *data,
-                mustache_partial_fn partial, void *ud, struct buf *out)
+		mustache_partial_fn partial, void *ud, struct buf *out)
 {
-	struct render r = {.partial = partial, .ud = ud, .out = out,
-	                   .bol = true};
+	struct render r = {
+		.partial = partial, .ud = ud, .out = out, .bol = true};
 	struct ctx root = {data, NULL};
 	buf_init(&r.indent, 0);
 	enum err rc = render_nodes(&r, t->root, &root, NULL);

@@ -40,7 +40,7 @@ typedef const char *(*mustache_translate_fn)(void *ud, const char *msgid);
 /* Returns the compiled partial (or parent, for inheritance) called `name`,
  * or NULL for none (renders as empty). */
 typedef const struct mustache *(*mustache_partial_fn)(void *ud,
-                                                      const char *name);
+						      const char *name);
 
 /*
  * Compiles `src` (`n` bytes).  On a syntax error returns ERR_INVALID and,
@@ -48,8 +48,8 @@ typedef const struct mustache *(*mustache_partial_fn)(void *ud,
  * The caller frees the result with mustache_free().
  */
 enum err mustache_compile(const char *src, size_t n,
-                          mustache_translate_fn translate, void *ud,
-                          struct mustache **OUT, struct buf *errmsg);
+			  mustache_translate_fn translate, void *ud,
+			  struct mustache **OUT, struct buf *errmsg);
 void mustache_free(struct mustache *t);
 
 /*
@@ -59,8 +59,8 @@ void mustache_free(struct mustache *t);
  * What was rendered before stopping stays in `out`.
  */
 enum err mustache_render(const struct mustache *t, json_t *data,
-                         mustache_partial_fn partial, void *ud,
-                         struct buf *out);
+			 mustache_partial_fn partial, void *ud,
+			 struct buf *out);
 
 /* Normalises the raw text of a `{{#_}}` section into its msgid, the same
  * way the string extractor does: whitespace runs become one space, ends

@@ -42,7 +42,7 @@ decode(const char *secret_b32, char **OUT, size_t *OUT_len)
 
 enum err
 otp_verify(const char *secret_b32, const char *code, time_t now,
-           int64_t last_step, int64_t *OUT_step)
+	   int64_t last_step, int64_t *OUT_step)
 {
 	if (code == NULL || strlen(code) != 6 ||
 	    strspn(code, "0123456789") != 6)

@@ -22,7 +22,7 @@ void otp_new_secret(char out[OTP_BASE32_MAX + 1]);
  * code cannot be used twice.  On success *OUT_step is the step used.
  */
 enum err otp_verify(const char *secret_b32, const char *code, time_t now,
-                    int64_t last_step, int64_t *OUT_step);
+		    int64_t last_step, int64_t *OUT_step);
 /* The code for `now` (tests and `atis` tooling only). */
 enum err otp_code(const char *secret_b32, time_t now, char out[7]);
 

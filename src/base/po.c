@@ -31,7 +31,7 @@ static _Thread_local struct po_load_state *cur;
 
 static void
 on_xerror(int severity, po_message_t message, const char *filename,
-          size_t lineno, size_t column, int multiline, const char *text)
+	  size_t lineno, size_t column, int multiline, const char *text)
 {
 	(void)message;
 	(void)column;
@@ -39,16 +39,16 @@ on_xerror(int severity, po_message_t message, const char *filename,
 	if (severity == PO_SEVERITY_WARNING)
 		return;
 	buf_printf(cur->err, "%s:%zu: %s\n", filename ? filename : cur->path,
-	           lineno, text);
+		   lineno, text);
 	cur->errors++;
 	if (severity == PO_SEVERITY_FATAL_ERROR)
 		longjmp(cur->fatal, 1);
 }
 
 static void
-on_xerror2(int severity, po_message_t m1, const char *f1, size_t l1,
-           size_t c1, int ml1, const char *t1, po_message_t m2,
-           const char *f2, size_t l2, size_t c2, int ml2, const char *t2)
+on_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1,
+	   int ml1, const char *t1, po_message_t m2, const char *f2, size_t l2,
+	   size_t c2, int ml2, const char *t2)
 {
 	(void)m2;
 	(void)f2;
@@ -71,7 +71,7 @@ static int
 cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct po_entry *)a)->msgid,
-	              ((const struct po_entry *)b)->msgid);
+		      ((const struct po_entry *)b)->msgid);
 }
 
 /* The tags ({{…}}) of a string, sorted, one per line. */
@@ -149,8 +149,9 @@ po_load(const char *path, struct po_catalog *OUT, struct buf *err)
 		if (*id == '\0' || po_message_is_obsolete(m))
 			continue; /* the header, or a dead entry */
 		if (po_message_msgid_plural(m) != NULL) {
-			buf_printf(err, "%s: plural forms are not used: \"%.40s\"\n",
-			           path, id);
+			buf_printf(err,
+				   "%s: plural forms are not used: \"%.40s\"\n",
+				   path, id);
 			st.errors++;
 			continue;
 		}
@@ -160,24 +161,25 @@ po_load(const char *path, struct po_catalog *OUT, struct buf *err)
 		}
 		if (!same_tags(id, str)) {
 			buf_printf(err,
-			           "%s: the translation of \"%.40s\" must keep "
-			           "the same {{tags}}\n",
-			           path, id);
+				   "%s: the translation of \"%.40s\" must keep "
+				   "the same {{tags}}\n",
+				   path, id);
 			st.errors++;
 			continue;
 		}
 		struct po_catalog *cat = &st.cat;
 		if (cat->n == st.cap) {
 			st.cap = st.cap ? st.cap * 2 : 64;
-			cat->entries =
-				xrealloc(cat->entries, st.cap * sizeof *cat->entries);
+			cat->entries = xrealloc(cat->entries,
+						st.cap * sizeof *cat->entries);
 		}
 		cat->entries[cat->n].msgid = xstrdup(id);
 		cat->entries[cat->n].msgstr = xstrdup(str);
 		cat->n++;
 	}
 	if (st.cat.n > 1)
-		qsort(st.cat.entries, st.cat.n, sizeof *st.cat.entries, cmp_entry);
+		qsort(st.cat.entries, st.cat.n, sizeof *st.cat.entries,
+		      cmp_entry);
 	if (st.errors == 0)
 		rc = ERR_OK;
 out:

@@ -20,7 +20,7 @@ struct po_entry {
 };
 
 struct po_catalog {
-	char *language; /* from the header's Language: field */
+	char *language;           /* from the header's Language: field */
 	struct po_entry *entries; /* sorted by msgid (strcmp) */
 	size_t n;
 	size_t untranslated; /* entries skipped as fuzzy or empty */

@@ -94,7 +94,8 @@ str_has_control(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F)
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') ||
+		    c == 0x7F)
 			return true;
 	}
 	return false;

@@ -7,7 +7,7 @@
 
 enum err
 db_open(const char *target, enum db_open_mode mode, struct db **OUT,
-        struct buf *msg)
+	struct buf *msg)
 {
 	/* PostgreSQL URLs will be told apart here. */
 	return db_sqlite_open(target, mode, OUT, msg);
@@ -45,9 +45,7 @@ query_v(struct db *db, const char *sql, const char *types, va_list ap)
 				db->ops->bind_text(st, i + 1, s);
 			break;
 		}
-		default:
-			db->ops->bind_null(st, i + 1);
-			break;
+		default: db->ops->bind_null(st, i + 1); break;
 		}
 	}
 	return st;
@@ -81,7 +79,7 @@ db_run(struct db *db, const char *sql, const char *types, ...)
 
 enum err
 db_query_int(struct db *db, int64_t *OUT, const char *sql, const char *types,
-             ...)
+	     ...)
 {
 	va_list ap;
 	va_start(ap, types);
@@ -167,7 +165,7 @@ db_table_exists(struct db *db, const char *name)
 {
 	int64_t n = 0;
 	return db_query_int(db, &n, db->ops->table_exists_sql, "t", name) ==
-	               ERR_OK &&
+		       ERR_OK &&
 	       n > 0;
 }
 

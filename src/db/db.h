@@ -38,7 +38,7 @@ enum db_open_mode {
  * terminal.  So a typo never creates a second, empty database.
  */
 enum err db_open(const char *target, enum db_open_mode mode, struct db **OUT,
-                 struct buf *msg);
+		 struct buf *msg);
 void db_close(struct db *db);
 
 /* Runs SQL without parameters, possibly several statements. */
@@ -50,13 +50,13 @@ enum err db_exec(struct db *db, const char *sql);
  * (binds NULL).  Returns NULL on failure (logged).
  */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types,
-                         ...);
+			 ...);
 /* Like db_query, then steps to the end: for statements without rows. */
 enum err db_run(struct db *db, const char *sql, const char *types, ...);
 /* Runs a query whose first row's first column is an integer into OUT;
  * ERR_NOTFOUND when there is no row. */
 enum err db_query_int(struct db *db, int64_t *OUT, const char *sql,
-                      const char *types, ...);
+		      const char *types, ...);
 
 /* true: a row is ready; false: done or failed (see db_stmt_err). */
 bool db_step(struct db_stmt *st);

@@ -44,6 +44,6 @@ struct db_stmt {
 };
 
 enum err db_sqlite_open(const char *path, enum db_open_mode mode,
-                        struct db **OUT, struct buf *msg);
+			struct db **OUT, struct buf *msg);
 
 #endif

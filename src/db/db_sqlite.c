@@ -38,18 +38,13 @@ map_code(int code)
 	switch (code & 0xFF) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return ERR_OK;
-	case SQLITE_CONSTRAINT:
-		return ERR_EXISTS;
+	case SQLITE_ROW: return ERR_OK;
+	case SQLITE_CONSTRAINT: return ERR_EXISTS;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return ERR_BUSY;
+	case SQLITE_LOCKED: return ERR_BUSY;
 	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
-		return ERR_CORRUPT;
-	default:
-		return ERR_DB;
+	case SQLITE_CORRUPT: return ERR_CORRUPT;
+	default: return ERR_DB;
 	}
 }
 
@@ -80,7 +75,7 @@ sq_prepare(struct db *db, const char *sql)
 	int rc = sqlite3_prepare_v2(handle_of(db), sql, -1, &h, NULL);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite: cannot prepare a statement: %s",
-		          sqlite3_errmsg(handle_of(db)));
+			  sqlite3_errmsg(handle_of(db)));
 		return NULL;
 	}
 	struct sqlite_stmt *st = xcalloc(1, sizeof *st);
@@ -123,7 +118,7 @@ sq_step(struct db_stmt *base)
 		return true;
 	if (st->last != SQLITE_DONE)
 		log_debug("sqlite: step: %s",
-		          sqlite3_errmsg(handle_of(base->db)));
+			  sqlite3_errmsg(handle_of(base->db)));
 	return false;
 }
 
@@ -169,7 +164,7 @@ sq_integrity_check(struct db *db, struct buf *msg)
 {
 	sqlite3_stmt *h;
 	if (sqlite3_prepare_v2(handle_of(db), "PRAGMA integrity_check", -1, &h,
-	                       NULL) != SQLITE_OK) {
+			       NULL) != SQLITE_OK) {
 		buf_puts(msg, sqlite3_errmsg(handle_of(db)));
 		return ERR_CORRUPT;
 	}
@@ -209,7 +204,7 @@ static const struct db_ops sqlite_ops = {
 	.errmsg = sq_errmsg,
 	.integrity_check = sq_integrity_check,
 	.table_exists_sql = "SELECT count(*) FROM sqlite_schema"
-	                    " WHERE type = 'table' AND name = ?",
+			    " WHERE type = 'table' AND name = ?",
 };
 
 /* SQLite keeps process-wide memory statistics behind one mutex, taken on
@@ -225,21 +220,21 @@ configure(void)
 
 enum err
 db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
-               struct buf *msg)
+	       struct buf *msg)
 {
 	pthread_once(&configure_once, configure);
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
 	if (mode == DB_OPEN_EXISTING && !exists) {
 		buf_printf(msg,
-		           "there is no database at %s (create one with "
-		           "`atis init --db %s`)",
-		           path, path);
+			   "there is no database at %s (create one with "
+			   "`atis init --db %s`)",
+			   path, path);
 		return ERR_NOTFOUND;
 	}
 	if (mode == DB_OPEN_CREATE && exists) {
 		buf_printf(msg, "%s already exists; ATIS will not overwrite it",
-		           path);
+			   path);
 		return ERR_EXISTS;
 	}
 	if (exists && !S_ISREG(sb.st_mode)) {
@@ -249,7 +244,8 @@ db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
 	/* SQLite would take an empty file for a new database and write to
 	 * it; an ATIS database is never empty. */
 	if (exists && mode == DB_OPEN_EXISTING && sb.st_size == 0) {
-		buf_printf(msg, "%s is empty: it is not an ATIS database", path);
+		buf_printf(msg, "%s is empty: it is not an ATIS database",
+			   path);
 		return ERR_CORRUPT;
 	}
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -259,7 +255,7 @@ db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
 	int rc = sqlite3_open_v2(path, &h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		buf_printf(msg, "cannot open %s: %s", path,
-		           h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+			   h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 		sqlite3_close_v2(h);
 		return ERR_IO;
 	}
@@ -272,15 +268,15 @@ db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
 	 * that is not a database is found out. */
 	char *err = NULL;
 	rc = sqlite3_exec(h,
-	                  "PRAGMA journal_mode=WAL;"
-	                  "PRAGMA synchronous=FULL;"
-	                  "PRAGMA foreign_keys=ON;"
-	                  "SELECT count(*) FROM sqlite_schema;",
-	                  NULL, NULL, &err);
+			  "PRAGMA journal_mode=WAL;"
+			  "PRAGMA synchronous=FULL;"
+			  "PRAGMA foreign_keys=ON;"
+			  "SELECT count(*) FROM sqlite_schema;",
+			  NULL, NULL, &err);
 	if (rc != SQLITE_OK) {
 		enum err e = map_code(rc);
 		buf_printf(msg, "%s is not a usable ATIS database: %s", path,
-		           err ? err : sqlite3_errstr(rc));
+			   err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
 		sq_close(&db->base);
 		return e == ERR_BUSY ? ERR_BUSY : ERR_CORRUPT;

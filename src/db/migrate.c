@@ -68,9 +68,9 @@ db_schema_version(struct db *db, int *OUT)
 	if (!db_table_exists(db, "schema_migrations"))
 		return ERR_OK;
 	int64_t v = 0;
-	enum err rc = db_query_int(db, &v,
-	                  "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-	                  "");
+	enum err rc = db_query_int(
+		db, &v,
+		"SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
 	*OUT = (int)v;
 	return rc;
 }
@@ -111,20 +111,21 @@ apply_one(struct db *db, int number, struct buf *msg)
 			const char *engine = migration_engine(f->path, &eng);
 			if (pass == 0 && engine != NULL)
 				continue;
-			if (pass == 1 &&
-			    (engine == NULL || strcmp(engine, db->ops->name) != 0))
+			if (pass == 1 && (engine == NULL ||
+					  strcmp(engine, db->ops->name) != 0))
 				continue;
 			rc = run_file(db, f);
 			if (rc)
-				buf_printf(msg, "migration %s failed: %s", f->path,
-				           db_errmsg(db));
+				buf_printf(msg, "migration %s failed: %s",
+					   f->path, db_errmsg(db));
 		}
 	}
 	if (rc == ERR_OK)
-		rc = db_run(db,
-		            "INSERT INTO schema_migrations (version, applied_at) "
-		            "VALUES (?, ?)",
-		            "ii", (int64_t)number, (int64_t)time(NULL));
+		rc = db_run(
+			db,
+			"INSERT INTO schema_migrations (version, applied_at) "
+			"VALUES (?, ?)",
+			"ii", (int64_t)number, (int64_t)time(NULL));
 	if (rc == ERR_OK)
 		rc = db_commit(db);
 	if (rc)
@@ -141,15 +142,15 @@ db_migrate(struct db *db, int *OUT_from, int *OUT_to, struct buf *msg)
 	enum err rc = db_schema_version(db, &current);
 	if (rc) {
 		buf_printf(msg, "cannot read the schema version: %s",
-		           db_errmsg(db));
+			   db_errmsg(db));
 		return rc;
 	}
 	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations "
-	                 "(version INTEGER PRIMARY KEY, "
-	                 "applied_at BIGINT NOT NULL)");
+			 "(version INTEGER PRIMARY KEY, "
+			 "applied_at BIGINT NOT NULL)");
 	if (rc) {
 		buf_printf(msg, "cannot record schema versions: %s",
-		           db_errmsg(db));
+			   db_errmsg(db));
 		return rc;
 	}
 	int latest = db_migrations_latest();
@@ -157,9 +158,9 @@ db_migrate(struct db *db, int *OUT_from, int *OUT_to, struct buf *msg)
 	*OUT_to = current;
 	if (current > latest) {
 		buf_printf(msg,
-		           "the database is at schema version %d but this atis "
-		           "knows only up to %d: use a newer atis",
-		           current, latest);
+			   "the database is at schema version %d but this atis "
+			   "knows only up to %d: use a newer atis",
+			   current, latest);
 		return ERR_INVALID;
 	}
 	for (int n = current + 1; n <= latest; n++) {
@@ -179,22 +180,22 @@ db_check_schema(struct db *db, struct buf *msg)
 	enum err rc = db_schema_version(db, &current);
 	if (rc) {
 		buf_printf(msg, "cannot read the schema version: %s",
-		           db_errmsg(db));
+			   db_errmsg(db));
 		return rc;
 	}
 	int latest = db_migrations_latest();
 	if (current < latest) {
 		buf_printf(msg,
-		           "the database is at schema version %d and this atis "
-		           "needs %d: run `atis migrate` first",
-		           current, latest);
+			   "the database is at schema version %d and this atis "
+			   "needs %d: run `atis migrate` first",
+			   current, latest);
 		return ERR_INVALID;
 	}
 	if (current > latest) {
 		buf_printf(msg,
-		           "the database is at schema version %d, newer than "
-		           "this atis (%d): use a newer atis",
-		           current, latest);
+			   "the database is at schema version %d, newer than "
+			   "this atis (%d): use a newer atis",
+			   current, latest);
 		return ERR_INVALID;
 	}
 	return ERR_OK;

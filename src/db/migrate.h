@@ -21,8 +21,7 @@ int db_migrations_latest(void);
 enum err db_schema_version(struct db *db, int *OUT);
 /* Applies every missing migration.  ERR_INVALID (with a message) when the
  * database is newer than this binary. */
-enum err db_migrate(struct db *db, int *OUT_from, int *OUT_to,
-                    struct buf *msg);
+enum err db_migrate(struct db *db, int *OUT_from, int *OUT_to, struct buf *msg);
 /* ERR_OK when the schema is exactly current; else a message saying to run
  * `atis migrate` (older) or to upgrade atis (newer). */
 enum err db_check_schema(struct db *db, struct buf *msg);

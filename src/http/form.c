@@ -76,8 +76,8 @@ is_ows(char c)
 }
 
 enum err
-form_url_decode(struct arena *a, const char *s, size_t n, bool plus,
-                char **OUT, size_t *OUT_len)
+form_url_decode(struct arena *a, const char *s, size_t n, bool plus, char **OUT,
+		size_t *OUT_len)
 {
 	char *out = arena_alloc(a, n + 1);
 	size_t o = 0;
@@ -106,8 +106,8 @@ form_url_decode(struct arena *a, const char *s, size_t n, bool plus,
 
 /* Decodes one name or value and checks it against the rules. */
 static enum err
-decode_text(struct arena *a, const char *s, size_t n, size_t max,
-            char **OUT, size_t *OUT_len)
+decode_text(struct arena *a, const char *s, size_t n, size_t max, char **OUT,
+	    size_t *OUT_len)
 {
 	/* Each output byte needs at most three input bytes. */
 	if (n / 3 > max)
@@ -128,8 +128,8 @@ decode_text(struct arena *a, const char *s, size_t n, size_t max,
 
 enum err
 form_parse_urlencoded(struct arena *a, const char *s, size_t n,
-                      const struct form_limits *lim,
-                      struct http_param **OUT, size_t *OUT_n)
+		      const struct form_limits *lim, struct http_param **OUT,
+		      size_t *OUT_n)
 {
 	struct form_limits l = limits_of(lim);
 	struct http_param *v = NULL;
@@ -149,12 +149,12 @@ form_parse_urlencoded(struct arena *a, const char *s, size_t n,
 		char *name, *value;
 		size_t name_len, value_len;
 		enum err rc = decode_text(a, piece, nlen, l.max_field, &name,
-		                          &name_len);
+					  &name_len);
 		if (rc == ERR_OK && name_len == 0)
 			rc = ERR_INVALID;
 		if (rc == ERR_OK && eq != NULL)
-			rc = decode_text(a, eq + 1, plen - nlen - 1, l.max_field,
-			                 &value, &value_len);
+			rc = decode_text(a, eq + 1, plen - nlen - 1,
+					 l.max_field, &value, &value_len);
 		else if (rc == ERR_OK) {
 			value = arena_strdup(a, "");
 			value_len = 0;
@@ -171,8 +171,8 @@ form_parse_urlencoded(struct arena *a, const char *s, size_t n,
 
 enum err
 form_parse_query(struct arena *a, const char *s, size_t n,
-                 const struct form_limits *lim, struct http_param **OUT,
-                 size_t *OUT_n)
+		 const struct form_limits *lim, struct http_param **OUT,
+		 size_t *OUT_n)
 {
 	if (n > 0 && s[0] == '?') {
 		s++;
@@ -183,8 +183,8 @@ form_parse_query(struct arena *a, const char *s, size_t n,
 
 enum err
 form_parse_cookies(struct arena *a, const char *s, size_t n,
-                   const struct form_limits *lim, struct http_param **OUT,
-                   size_t *OUT_n)
+		   const struct form_limits *lim, struct http_param **OUT,
+		   size_t *OUT_n)
 {
 	struct form_limits l = limits_of(lim);
 	struct http_param *v = NULL;
@@ -238,8 +238,9 @@ form_parse_cookies(struct arena *a, const char *s, size_t n,
 		if (nv == l.max_fields)
 			return ERR_TOOBIG;
 		v = array_grow(a, v, sizeof(*v), nv, &cap);
-		v[nv++] = (struct http_param){arena_strndup(a, p, nlen),
-		                              arena_strndup(a, val, vlen), vlen};
+		v[nv++] =
+			(struct http_param){arena_strndup(a, p, nlen),
+					    arena_strndup(a, val, vlen), vlen};
 	}
 	*OUT = v;
 	*OUT_n = nv;
@@ -254,7 +255,7 @@ form_parse_cookies(struct arena *a, const char *s, size_t n,
  */
 static enum err
 next_param(struct arena *a, const char *s, size_t n, size_t *pos,
-           char **OUT_key, char **OUT_value)
+	   char **OUT_key, char **OUT_value)
 {
 	size_t i = *pos;
 	*OUT_key = NULL;
@@ -307,7 +308,7 @@ out:
 
 enum err
 form_multipart_boundary(struct arena *a, const char *content_type,
-                        const char **OUT)
+			const char **OUT)
 {
 	static const char type[] = "multipart/form-data";
 	if (content_type == NULL ||
@@ -342,8 +343,7 @@ struct part_head {
 };
 
 static enum err
-parse_disposition(struct arena *a, const char *s, size_t n,
-                  struct part_head *h)
+parse_disposition(struct arena *a, const char *s, size_t n, struct part_head *h)
 {
 	static const char fd[] = "form-data";
 	size_t pos = 0;
@@ -393,11 +393,13 @@ parse_part_head(struct arena *a, const char *s, size_t n, struct part_head *h)
 		size_t nlen = (size_t)(colon - line);
 		const char *v = colon + 1;
 		size_t vlen = len - nlen - 1;
-		if (nlen == 19 && strncasecmp(line, "Content-Disposition", 19) == 0) {
+		if (nlen == 19 &&
+		    strncasecmp(line, "Content-Disposition", 19) == 0) {
 			enum err rc = parse_disposition(a, v, vlen, h);
 			if (rc)
 				return rc;
-		} else if (nlen == 12 && strncasecmp(line, "Content-Type", 12) == 0) {
+		} else if (nlen == 12 &&
+			   strncasecmp(line, "Content-Type", 12) == 0) {
 			while (vlen > 0 && is_ows(*v)) {
 				v++;
 				vlen--;
@@ -424,10 +426,9 @@ base_name(const char *f)
 
 enum err
 form_parse_multipart(struct arena *a, const char *content_type,
-                     const char *body, size_t n,
-                     const struct form_limits *lim,
-                     struct http_param **OUT_fields, size_t *OUT_nfields,
-                     struct http_file **OUT_files, size_t *OUT_nfiles)
+		     const char *body, size_t n, const struct form_limits *lim,
+		     struct http_param **OUT_fields, size_t *OUT_nfields,
+		     struct http_file **OUT_files, size_t *OUT_nfiles)
 {
 	struct form_limits l = limits_of(lim);
 	const char *boundary;
@@ -462,7 +463,8 @@ form_parse_multipart(struct arena *a, const char *content_type,
 			head_len = 0; /* no headers at all */
 			i += 2;
 		} else {
-			const char *end = memmem(body + i, n - i, "\r\n\r\n", 4);
+			const char *end =
+				memmem(body + i, n - i, "\r\n\r\n", 4);
 			if (end == NULL)
 				return ERR_INVALID;
 			head_len = (size_t)(end - (body + i));
@@ -489,16 +491,20 @@ form_parse_multipart(struct arena *a, const char *content_type,
 			if (h.filename[0] == '\0')
 				continue; /* a file input left empty */
 			const char *fname = base_name(h.filename);
-			if (fname[0] == '\0' || str_has_control(fname, strlen(fname)))
+			if (fname[0] == '\0' ||
+			    str_has_control(fname, strlen(fname)))
 				return ERR_INVALID;
 			if (nfiles == l.max_files)
 				return ERR_TOOBIG;
-			files = array_grow(a, files, sizeof(*files), nfiles, &cfiles);
+			files = array_grow(a, files, sizeof(*files), nfiles,
+					   &cfiles);
 			files[nfiles++] = (struct http_file){
 				.field = h.name,
 				.filename = fname,
-				.content_type = h.content_type ? h.content_type
-				                               : "application/octet-stream",
+				.content_type =
+					h.content_type
+						? h.content_type
+						: "application/octet-stream",
 				.data = data,
 				.len = len,
 			};
@@ -510,7 +516,8 @@ form_parse_multipart(struct arena *a, const char *content_type,
 			return ERR_INVALID;
 		if (nfields == l.max_fields)
 			return ERR_TOOBIG;
-		fields = array_grow(a, fields, sizeof(*fields), nfields, &cfields);
+		fields = array_grow(a, fields, sizeof(*fields), nfields,
+				    &cfields);
 		fields[nfields++] = (struct http_param){
 			h.name, arena_strndup(a, data, len), len};
 	}

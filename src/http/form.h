@@ -58,7 +58,7 @@ struct form_limits {
  * UTF-8: callers do that for what they keep.
  */
 enum err form_url_decode(struct arena *a, const char *s, size_t n, bool plus,
-                         char **OUT, size_t *OUT_len);
+			 char **OUT, size_t *OUT_len);
 
 /*
  * Parses application/x-www-form-urlencoded text: `a=1&b=x+y&c`.  Empty
@@ -66,13 +66,13 @@ enum err form_url_decode(struct arena *a, const char *s, size_t n, bool plus,
  * An empty name is ERR_INVALID.
  */
 enum err form_parse_urlencoded(struct arena *a, const char *s, size_t n,
-                               const struct form_limits *lim,
-                               struct http_param **OUT, size_t *OUT_n);
+			       const struct form_limits *lim,
+			       struct http_param **OUT, size_t *OUT_n);
 
 /* A query string: the same, after an optional leading '?'. */
 enum err form_parse_query(struct arena *a, const char *s, size_t n,
-                          const struct form_limits *lim,
-                          struct http_param **OUT, size_t *OUT_n);
+			  const struct form_limits *lim,
+			  struct http_param **OUT, size_t *OUT_n);
 
 /*
  * Parses a Cookie header: `name=value; name2="quoted"`.  Names are tokens
@@ -82,8 +82,8 @@ enum err form_parse_query(struct arena *a, const char *s, size_t n,
  * ERR_INVALID.  Empty pieces (`a=1;;b=2`) are skipped.
  */
 enum err form_parse_cookies(struct arena *a, const char *s, size_t n,
-                            const struct form_limits *lim,
-                            struct http_param **OUT, size_t *OUT_n);
+			    const struct form_limits *lim,
+			    struct http_param **OUT, size_t *OUT_n);
 
 /*
  * Extracts the boundary from a multipart/form-data Content-Type value into
@@ -91,7 +91,7 @@ enum err form_parse_cookies(struct arena *a, const char *s, size_t n,
  * no boundary (or one longer than 70 characters).
  */
 enum err form_multipart_boundary(struct arena *a, const char *content_type,
-                                 const char **OUT);
+				 const char **OUT);
 
 /*
  * Parses a multipart/form-data body whose Content-Type header value is
@@ -103,10 +103,10 @@ enum err form_multipart_boundary(struct arena *a, const char *content_type,
  * part is a text field and obeys the rules above.
  */
 enum err form_parse_multipart(struct arena *a, const char *content_type,
-                              const char *body, size_t n,
-                              const struct form_limits *lim,
-                              struct http_param **OUT_fields,
-                              size_t *OUT_nfields, struct http_file **OUT_files,
-                              size_t *OUT_nfiles);
+			      const char *body, size_t n,
+			      const struct form_limits *lim,
+			      struct http_param **OUT_fields,
+			      size_t *OUT_nfields, struct http_file **OUT_files,
+			      size_t *OUT_nfiles);
 
 #endif

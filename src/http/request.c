@@ -16,9 +16,8 @@ http_method_of(const char *name)
 		const char *name;
 		enum http_method m;
 	} table[] = {
-		{"GET", HTTP_GET},   {"HEAD", HTTP_HEAD},
-		{"POST", HTTP_POST}, {"PUT", HTTP_PUT},
-		{"DELETE", HTTP_DELETE},
+		{"GET", HTTP_GET}, {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
+		{"PUT", HTTP_PUT}, {"DELETE", HTTP_DELETE},
 	};
 	for (size_t i = 0; name && i < sizeof table / sizeof *table; i++)
 		if (strcmp(name, table[i].name) == 0)
@@ -121,7 +120,7 @@ http_cookie_site(const struct http_request *req, const char *base)
 
 size_t
 http_form_all(const struct http_request *req, const char *name,
-              const char **OUT, size_t max)
+	      const char **OUT, size_t max)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < req->nform; i++) {

@@ -25,8 +25,14 @@
 
 #define HTTP_MAX_PARAMS 4
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE,
-                   HTTP_OTHER };
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
+	HTTP_OTHER
+};
 
 struct MHD_Connection;
 
@@ -37,21 +43,21 @@ struct http_request {
 	const char *path;         /* decoded; starts with '/'; no query */
 	struct http_param *query; /* from the query string */
 	size_t nquery;
-	struct http_param *form;  /* urlencoded or multipart text fields */
+	struct http_param *form; /* urlencoded or multipart text fields */
 	size_t nform;
-	struct http_file *files;  /* multipart parts with a filename */
+	struct http_file *files; /* multipart parts with a filename */
 	size_t nfiles;
 	struct http_param *cookies;
 	size_t ncookies;
-	const char *remote_addr;  /* text IP of the peer (the proxy, if any) */
-	char id[17];              /* 16 hex digits, unique per request */
-	const char *body;         /* raw body, NUL-terminated; "" when none */
+	const char *remote_addr; /* text IP of the peer (the proxy, if any) */
+	char id[17];             /* 16 hex digits, unique per request */
+	const char *body;        /* raw body, NUL-terminated; "" when none */
 	size_t body_len;
 	const char *params[HTTP_MAX_PARAMS]; /* route captures, in order */
 	size_t nparams;
-	bool https;               /* from the server config */
-	void *app;                /* from the server config */
-	void *user;               /* free for the web layer (e.g. session) */
+	bool https;                  /* from the server config */
+	void *app;                   /* from the server config */
+	void *user;                  /* free for the web layer (e.g. session) */
 	struct MHD_Connection *conn; /* private to http/; NULL in unit tests */
 };
 
@@ -69,15 +75,14 @@ const char *http_form(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
 /* The cookie that http_set_cookie() set under `base`, i.e. read under
  * "__Host-base" when req->https (see http_cookie_name in response.h). */
-const char *http_cookie_site(const struct http_request *req,
-                             const char *base);
+const char *http_cookie_site(const struct http_request *req, const char *base);
 /* Stores up to `max` values of form field `name` in OUT (for checkboxes
  * and multi-selects); returns how many there are in all. */
 size_t http_form_all(const struct http_request *req, const char *name,
-                     const char **OUT, size_t max);
+		     const char **OUT, size_t max);
 /* The first uploaded file of field `name`, or NULL. */
 const struct http_file *http_file(const struct http_request *req,
-                                  const char *name);
+				  const char *name);
 /* Route capture `i`, or NULL when there is none. */
 const char *http_param(const struct http_request *req, size_t i);
 

@@ -6,16 +6,27 @@
 
 /* Headers only the server writes (see response.h). */
 static const char *const owned_headers[] = {
-	"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-	"X-Frame-Options", "Permissions-Policy", "Cache-Control",
-	"Content-Type", "Content-Length", "Content-Encoding", "ETag", "Vary",
-	"Transfer-Encoding", "Connection", "Strict-Transport-Security",
-	"Set-Cookie", "Date",
+	"Content-Security-Policy",
+	"X-Content-Type-Options",
+	"Referrer-Policy",
+	"X-Frame-Options",
+	"Permissions-Policy",
+	"Cache-Control",
+	"Content-Type",
+	"Content-Length",
+	"Content-Encoding",
+	"ETag",
+	"Vary",
+	"Transfer-Encoding",
+	"Connection",
+	"Strict-Transport-Security",
+	"Set-Cookie",
+	"Date",
 };
 
 void
-http_response_init(struct http_response *resp, struct arena *arena,
-                   bool https, size_t body_limit)
+http_response_init(struct http_response *resp, struct arena *arena, bool https,
+		   size_t body_limit)
 {
 	memset(resp, 0, sizeof(*resp));
 	resp->status = 200;
@@ -43,8 +54,8 @@ is_token(const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		          (c >= '0' && c <= '9') ||
-		          strchr("!#$%&'*+-.^_`|~", c) != NULL;
+			  (c >= '0' && c <= '9') ||
+			  strchr("!#$%&'*+-.^_`|~", c) != NULL;
 		if (!ok)
 			return false;
 	}
@@ -75,23 +86,23 @@ add_header(struct http_response *resp, const char *name, const char *value)
 		struct http_header *h =
 			arena_alloc(resp->arena, ncap * sizeof(*h));
 		if (resp->nheaders)
-			memcpy(h, resp->headers,
-			       resp->nheaders * sizeof(*h));
+			memcpy(h, resp->headers, resp->nheaders * sizeof(*h));
 		resp->headers = h;
 		resp->cap_headers = ncap;
 	}
-	resp->headers[resp->nheaders++] = (struct http_header){
-		arena_strdup(resp->arena, name),
-		arena_strdup(resp->arena, value)};
+	resp->headers[resp->nheaders++] =
+		(struct http_header){arena_strdup(resp->arena, name),
+				     arena_strdup(resp->arena, value)};
 }
 
 enum err
 http_response_header(struct http_response *resp, const char *name,
-                     const char *value)
+		     const char *value)
 {
 	if (!is_token(name) || !value_ok(value))
 		return ERR_INVALID;
-	for (size_t i = 0; i < sizeof owned_headers / sizeof *owned_headers; i++)
+	for (size_t i = 0; i < sizeof owned_headers / sizeof *owned_headers;
+	     i++)
 		if (strcasecmp(name, owned_headers[i]) == 0)
 			return ERR_INVALID;
 	add_header(resp, name, value);
@@ -109,7 +120,7 @@ http_response_get_header(const struct http_response *resp, const char *name)
 
 enum err
 http_response_text(struct http_response *resp, const char *content_type,
-                   const char *s, size_t n)
+		   const char *s, size_t n)
 {
 	buf_reset(&resp->body);
 	resp->content_type = content_type;
@@ -178,8 +189,8 @@ http_redirect(struct http_response *resp, const char *location)
 	 * browser strips before it reads the URL (tabs, spaces, controls),
 	 * since "/\t/evil.example" would become "//evil.example". */
 	bool ok = location != NULL && location[0] == '/' &&
-	          location[1] != '/' && location[1] != '\\' &&
-	          strchr(location, '\\') == NULL;
+		  location[1] != '/' && location[1] != '\\' &&
+		  strchr(location, '\\') == NULL;
 	for (const char *p = location; ok && *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			ok = false;

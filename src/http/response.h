@@ -35,22 +35,22 @@ struct http_header {
 
 struct http_response {
 	int status;
-	struct buf body;          /* the owner is the response */
-	const char *content_type; /* NULL: none is sent */
+	struct buf body;             /* the owner is the response */
+	const char *content_type;    /* NULL: none is sent */
 	struct http_header *headers; /* in the arena; nheaders of them */
 	size_t nheaders, cap_headers;
-	struct arena *arena;      /* the request's */
-	bool https;               /* from the server config: cookie naming */
-	bool no_store;            /* send Cache-Control: no-store */
+	struct arena *arena; /* the request's */
+	bool https;          /* from the server config: cookie naming */
+	bool no_store;       /* send Cache-Control: no-store */
 	/* Allows gzip; only text types (text/..., json, javascript, svg, xml)
 	 * are ever compressed, and only bodies over 256 bytes. */
 	bool compress;
-	const char *etag;         /* complete, with quotes: "\"abc\"" */
-	long max_age;             /* > 0: public, max-age=N, immutable */
+	const char *etag; /* complete, with quotes: "\"abc\"" */
+	long max_age;     /* > 0: public, max-age=N, immutable */
 };
 
 void http_response_init(struct http_response *resp, struct arena *arena,
-                        bool https, size_t body_limit);
+			bool https, size_t body_limit);
 void http_response_release(struct http_response *resp);
 
 /*
@@ -59,19 +59,19 @@ void http_response_release(struct http_response *resp);
  * (header injection).
  */
 enum err http_response_header(struct http_response *resp, const char *name,
-                              const char *value);
+			      const char *value);
 /* The first value set for `name` (case-insensitive), or NULL. */
 const char *http_response_get_header(const struct http_response *resp,
-                                     const char *name);
+				     const char *name);
 
 /* Replaces the body with `s` (n bytes) and sets the content type. */
 enum err http_response_text(struct http_response *resp,
-                            const char *content_type, const char *s, size_t n);
+			    const char *content_type, const char *s, size_t n);
 
 struct http_cookie_opts {
-	const char *name;     /* the base name; see http_cookie_name() */
-	const char *value;    /* cookie-octets only: no space " , ; \ or CTL */
-	long max_age;         /* -1 session cookie, 0 delete, > 0 seconds */
+	const char *name;  /* the base name; see http_cookie_name() */
+	const char *value; /* cookie-octets only: no space " , ; \ or CTL */
+	long max_age;      /* -1 session cookie, 0 delete, > 0 seconds */
 	bool http_only;
 	const char *same_site; /* "Lax" or "Strict"; NULL means "Lax" */
 };
@@ -83,7 +83,7 @@ struct http_cookie_opts {
  * same_site.
  */
 enum err http_set_cookie(struct http_response *resp,
-                         const struct http_cookie_opts *opts);
+			 const struct http_cookie_opts *opts);
 
 /*
  * Writes the name a cookie set under `base` really has ("__Host-base" when
@@ -91,8 +91,7 @@ enum err http_set_cookie(struct http_response *resp,
  * not fit.  Readers use it (or http_cookie_site() in request.h) so they
  * look up the same name the writer set.
  */
-enum err http_cookie_name(bool https, const char *base, char *out,
-                          size_t size);
+enum err http_cookie_name(bool https, const char *base, char *out, size_t size);
 
 /*
  * Answers 303 See Other with a Location of `location` when it is a

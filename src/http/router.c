@@ -8,7 +8,7 @@
  */
 static bool
 pattern_match(const char *pattern, const char *path, const char **cap,
-              size_t *caplen, size_t *OUT_ncap)
+	      size_t *caplen, size_t *OUT_ncap)
 {
 	const char *p = pattern, *s = path;
 	size_t ncap = 0;
@@ -57,12 +57,13 @@ method_fits(enum http_method route, enum http_method asked)
 
 int
 http_router_match(const struct http_route *routes, size_t nroutes,
-                  enum http_method method, const char *path, struct arena *a,
-                  struct http_match *OUT)
+		  enum http_method method, const char *path, struct arena *a,
+		  struct http_match *OUT)
 {
 	static const char *const names[] = {
-		[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_POST] = "POST",
-		[HTTP_PUT] = "PUT", [HTTP_DELETE] = "DELETE",
+		[HTTP_GET] = "GET",       [HTTP_HEAD] = "HEAD",
+		[HTTP_POST] = "POST",     [HTTP_PUT] = "PUT",
+		[HTTP_DELETE] = "DELETE",
 	};
 	bool allowed[HTTP_OTHER] = {false};
 	bool path_found = false;

@@ -25,7 +25,7 @@
 
 /* Returns the HTTP status of what it put into `resp`. */
 typedef int (*http_handler_fn)(struct http_request *req,
-                               struct http_response *resp);
+			       struct http_response *resp);
 
 struct http_route {
 	enum http_method method;
@@ -36,7 +36,7 @@ struct http_route {
 
 struct http_match {
 	int status; /* 200 found, 404 no such path, 405 wrong method */
-	const struct http_route *route; /* when 200 */
+	const struct http_route *route;      /* when 200 */
 	const char *params[HTTP_MAX_PARAMS]; /* captures, in the arena */
 	size_t nparams;
 	char allow[48]; /* when 405: e.g. "GET, HEAD, POST" */
@@ -44,7 +44,7 @@ struct http_match {
 
 /* Fills OUT and returns OUT->status.  Captures are copied into `a`. */
 int http_router_match(const struct http_route *routes, size_t nroutes,
-                      enum http_method method, const char *path,
-                      struct arena *a, struct http_match *OUT);
+		      enum http_method method, const char *path,
+		      struct arena *a, struct http_match *OUT);
 
 #endif

@@ -69,7 +69,7 @@ state_new(struct http_server *srv, const char *uri)
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	http_request_new_id(&st->req);
 	http_response_init(&st->resp, st->req.arena, srv->cfg.https,
-	                   srv->cfg.max_response);
+			   srv->cfg.max_response);
 	buf_init(&st->body, srv->cfg.max_body);
 	return st;
 }
@@ -86,7 +86,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 /* MHD_OPTION_NOTIFY_COMPLETED: the request's memory goes in one go. */
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-             enum MHD_RequestTerminationCode toe)
+	     enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)conn;
@@ -131,8 +131,8 @@ status_ok(int status)
 {
 	if (status < 200 || status > 599)
 		return false;
-	return strcmp(MHD_get_reason_phrase_for((unsigned)status),
-	              "Unknown") != 0;
+	return strcmp(MHD_get_reason_phrase_for((unsigned)status), "Unknown") !=
+	       0;
 }
 
 static bool
@@ -164,7 +164,8 @@ accepts_gzip(const char *ae)
 				v += 2;
 				zero = v[0] == '0';
 				for (v++; zero && v < ae + elen && *v != ' ' &&
-				          *v != ';'; v++)
+					  *v != ';';
+				     v++)
 					zero = *v == '0' || *v == '.';
 			}
 		}
@@ -215,9 +216,8 @@ gzip_bytes(const char *in, size_t n, char **OUT, size_t *OUT_len)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
-	if (n > UINT32_MAX / 2 ||
-	    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-	            Z_OK)
+	if (n > UINT32_MAX / 2 || deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+					       Z_DEFAULT_STRATEGY) != Z_OK)
 		return false;
 	size_t cap = deflateBound(&zs, (uLong)n) + 64;
 	char *out = xmalloc(cap);
@@ -257,7 +257,7 @@ reply(struct conn_state *st, int status)
 	st->replied = true;
 	if (!status_ok(status)) {
 		log_error("[req=%s] handler returned status %d", req->id,
-		          status);
+			  status);
 		status = 500;
 		buf_reset(&resp->body);
 		resp->etag = NULL;
@@ -270,7 +270,7 @@ reply(struct conn_state *st, int status)
 		if (resp->body.len == 0) {
 			resp->content_type = "text/plain; charset=utf-8";
 			buf_printf(&resp->body, "%d %s\n", status,
-			           MHD_get_reason_phrase_for((unsigned)status));
+				   MHD_get_reason_phrase_for((unsigned)status));
 		}
 	}
 	if (status == 200 && resp->etag != NULL &&
@@ -279,8 +279,8 @@ reply(struct conn_state *st, int status)
 	if (status == 204 || status == 304)
 		buf_reset(&resp->body);
 
-	bool compressible = resp->compress &&
-	                    type_compressible(resp->content_type);
+	bool compressible =
+		resp->compress && type_compressible(resp->content_type);
 	size_t len;
 	char *data = buf_detach(&resp->body, &len);
 	bool gz = false;
@@ -299,8 +299,8 @@ reply(struct conn_state *st, int status)
 			}
 		}
 	}
-	struct MHD_Response *mr =
-		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *mr = MHD_create_response_from_buffer(
+		len, data, MHD_RESPMEM_MUST_FREE);
 	if (mr == NULL) {
 		free(data);
 		log_error("[req=%s] cannot make a response", req->id);
@@ -319,7 +319,7 @@ reply(struct conn_state *st, int status)
 	if (resp->max_age > 0) {
 		char cc[80];
 		snprintf(cc, sizeof cc, "public, max-age=%ld, immutable",
-		         resp->max_age);
+			 resp->max_age);
 		add(mr, "Cache-Control", cc);
 	} else if (resp->no_store) {
 		add(mr, "Cache-Control", "no-store");
@@ -337,21 +337,21 @@ reply(struct conn_state *st, int status)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long long us = (long long)(now.tv_sec - st->start.tv_sec) * 1000000 +
-	               (now.tv_nsec - st->start.tv_nsec) / 1000;
+		       (now.tv_nsec - st->start.tv_nsec) / 1000;
 	char method[16], path[LOG_PATH_MAX + 1];
 	log_safe(method, sizeof method, req->method_name,
-	         strlen(req->method_name));
+		 strlen(req->method_name));
 	/* The path as sent (still %-encoded), never the query string. */
 	log_safe(path, sizeof path, st->raw_uri, strcspn(st->raw_uri, "?#"));
 	log_msg(status >= 500 ? LOG_ERROR : LOG_INFO, req->id,
-	        "%s %s %d %lldus", method, path, status, us);
+		"%s %s %d %lldus", method, path, status, us);
 	return rc;
 }
 
 /* Collects every Cookie header (a proxy may split them). */
 static enum MHD_Result
 collect_cookie(void *cls, enum MHD_ValueKind kind, const char *key,
-               const char *value)
+	       const char *value)
 {
 	(void)kind;
 	struct buf *b = cls;
@@ -377,7 +377,7 @@ status_of(enum err rc)
  */
 static int
 request_begin(struct conn_state *st, struct MHD_Connection *conn,
-              const char *method)
+	      const char *method)
 {
 	struct http_server *srv = st->srv;
 	struct http_request *req = &st->req;
@@ -390,8 +390,8 @@ request_begin(struct conn_state *st, struct MHD_Connection *conn,
 	req->body = "";
 	req->path = ""; /* until it is known good */
 	req->remote_addr = "";
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
 		char ip[INET6_ADDRSTRLEN];
 		const struct sockaddr *sa = ci->client_addr;
@@ -407,11 +407,12 @@ request_begin(struct conn_state *st, struct MHD_Connection *conn,
 	struct buf cookies;
 	buf_init(&cookies, srv->cfg.max_header_bytes);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_cookie,
-	                          &cookies);
+				  &cookies);
 	enum err rc = cookies.toobig ? ERR_TOOBIG : ERR_OK;
 	if (rc == ERR_OK)
 		rc = form_parse_cookies(a, buf_cstr(&cookies), cookies.len,
-		                        &srv->lim, &req->cookies, &req->ncookies);
+					&srv->lim, &req->cookies,
+					&req->ncookies);
 	buf_release(&cookies);
 	if (rc)
 		return status_of(rc);
@@ -422,14 +423,13 @@ request_begin(struct conn_state *st, struct MHD_Connection *conn,
 	size_t path_len;
 	if (form_url_decode(a, uri, plen, false, &path, &path_len) ||
 	    path_len == 0 || path[0] != '/' ||
-	    memchr(path, '\0', path_len) != NULL ||
-	    !utf8_valid(path, path_len))
+	    memchr(path, '\0', path_len) != NULL || !utf8_valid(path, path_len))
 		return 400;
 	req->path = path;
 	if (uri[plen] == '?') {
 		const char *q = uri + plen + 1;
 		rc = form_parse_query(a, q, strcspn(q, "#"), &srv->lim,
-		                      &req->query, &req->nquery);
+				      &req->query, &req->nquery);
 		if (rc)
 			return status_of(rc);
 	}
@@ -462,18 +462,17 @@ request_run(struct conn_state *st)
 	if (ct != NULL &&
 	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
 		rc = form_parse_urlencoded(req->arena, req->body, req->body_len,
-		                           &srv->lim, &req->form, &req->nform);
+					   &srv->lim, &req->form, &req->nform);
 	else if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0)
-		rc = form_parse_multipart(req->arena, ct, req->body,
-		                          req->body_len, &srv->lim, &req->form,
-		                          &req->nform, &req->files,
-		                          &req->nfiles);
+		rc = form_parse_multipart(
+			req->arena, ct, req->body, req->body_len, &srv->lim,
+			&req->form, &req->nform, &req->files, &req->nfiles);
 	if (rc)
 		return status_of(rc);
 
 	struct http_match m;
 	int status = http_router_match(srv->cfg.routes, srv->cfg.nroutes,
-	                               req->method, req->path, req->arena, &m);
+				       req->method, req->path, req->arena, &m);
 	if (status == 405)
 		http_response_header(resp, "Allow", m.allow);
 	if (status != 200)
@@ -501,8 +500,8 @@ on_thread_exit(void *value)
 
 static enum MHD_Result
 on_access(void *cls, struct MHD_Connection *conn, const char *url,
-          const char *method, const char *version, const char *upload_data,
-          size_t *upload_data_size, void **req_cls)
+	  const char *method, const char *version, const char *upload_data,
+	  size_t *upload_data_size, void **req_cls)
 {
 	(void)version;
 	static _Thread_local const struct http_server *thread_ready;
@@ -543,7 +542,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 enum err
 http_server_start(const struct http_server_config *cfg,
-                  struct http_server **OUT)
+		  struct http_server **OUT)
 {
 	enum err rc = ERR_OK;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
@@ -563,8 +562,8 @@ http_server_start(const struct http_server_config *cfg,
 		c->max_header_bytes = 16u << 10;
 	if (c->max_response == 0)
 		c->max_response = 32u << 20;
-	srv->lim = (struct form_limits){c->max_fields, c->max_field,
-	                                c->max_files};
+	srv->lim =
+		(struct form_limits){c->max_fields, c->max_field, c->max_files};
 
 	if (c->thread_release != NULL) {
 		if (pthread_key_create(&srv->thread_key, on_thread_exit) != 0) {
@@ -613,7 +612,7 @@ http_server_start(const struct http_server_config *cfg,
 		MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : c->port;
 	log_info("listening on %s port %u (%u threads)", addr, srv->port,
-	         c->threads);
+		 c->threads);
 out:
 	if (rc) {
 		if (srv->has_key)

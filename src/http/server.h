@@ -35,31 +35,31 @@
 #include "http/router.h"
 
 struct http_server_config {
-	const char *address;  /* IPv4 or IPv6 literal; NULL = 127.0.0.1 */
-	unsigned port;        /* 0 = any free port; see http_server_port() */
-	unsigned threads;     /* worker threads; 0 = 4 */
-	unsigned timeout_s;   /* idle connection timeout; 0 = 30 */
-	size_t max_body;      /* request body bytes; 0 = 1 MiB; above → 413 */
-	size_t max_field;     /* one form/query/cookie value; 0 = 64 KiB */
-	size_t max_fields;    /* form/query/cookie pairs each; 0 = 200 */
-	size_t max_files;     /* multipart files; 0 = 10 */
+	const char *address; /* IPv4 or IPv6 literal; NULL = 127.0.0.1 */
+	unsigned port;       /* 0 = any free port; see http_server_port() */
+	unsigned threads;    /* worker threads; 0 = 4 */
+	unsigned timeout_s;  /* idle connection timeout; 0 = 30 */
+	size_t max_body;     /* request body bytes; 0 = 1 MiB; above → 413 */
+	size_t max_field;    /* one form/query/cookie value; 0 = 64 KiB */
+	size_t max_fields;   /* form/query/cookie pairs each; 0 = 200 */
+	size_t max_files;    /* multipart files; 0 = 10 */
 	size_t max_header_bytes; /* request line + headers; 0 = 32 KiB */
-	size_t max_response;  /* response body cap; 0 = 32 MiB */
-	bool https;           /* served over HTTPS (behind a proxy) */
+	size_t max_response;     /* response body cap; 0 = 32 MiB */
+	bool https;              /* served over HTTPS (behind a proxy) */
 	const struct http_route *routes;
 	size_t nroutes;
-	void *app;            /* copied into every request's `app` */
+	void *app; /* copied into every request's `app` */
 	/* Before the handler: 0 to go on, else the status to stop with (the
 	 * guard may fill `resp`, e.g. with a redirect).  May be NULL. */
 	int (*guard)(struct http_request *req, struct http_response *resp,
-	             const struct http_route *route);
+		     const struct http_route *route);
 	/* Fills the body of an error response (status >= 400) that was left
 	 * empty; may be NULL (a plain-text line is sent then).  It may run
 	 * before routing, on a request refused early: then req->path is ""
 	 * when the path itself was bad, and form, files, params and even
 	 * cookies may be empty; req->user is whatever the guard left. */
 	void (*error_page)(struct http_request *req, struct http_response *resp,
-	                   int status);
+			   int status);
 	/* Runs once on each worker thread before its first request. */
 	void (*thread_init)(void *app);
 	/* Runs as such a worker thread exits (http_server_stop), on that
@@ -72,7 +72,7 @@ struct http_server;
 /* ERR_IO when the daemon cannot start (e.g. the port is taken),
  * ERR_INVALID for a bad address. */
 enum err http_server_start(const struct http_server_config *cfg,
-                           struct http_server **OUT);
+			   struct http_server **OUT);
 /* The port really bound (useful when 0 was asked for). */
 unsigned http_server_port(const struct http_server *s);
 /* Stops the workers and frees the server; `s` may be NULL. */

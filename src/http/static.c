@@ -49,7 +49,7 @@ hash_bytes(const unsigned char *p, size_t n)
 
 void
 http_static_init(struct http_static *st, const struct http_static_file *files,
-                 size_t n, const char *prefix)
+		 size_t n, const char *prefix)
 {
 	size_t plen = prefix ? strlen(prefix) : 0;
 	st->entries = xcalloc(n ? n : 1, sizeof(*st->entries));
@@ -98,7 +98,7 @@ http_static_version(const struct http_static *st, const char *name)
 
 int
 http_static_serve(struct http_request *req, struct http_response *resp,
-                  const struct http_static *st, const char *name)
+		  const struct http_static *st, const char *name)
 {
 	(void)req;
 	const struct http_static_entry *e = lookup(st, name);

@@ -28,10 +28,10 @@ struct http_static_file {
 
 struct http_static_entry {
 	const struct http_static_file *file;
-	const char *name;         /* path without the prefix */
+	const char *name; /* path without the prefix */
 	const char *content_type;
-	char version[17];         /* 16 hex digits of the content hash */
-	char etag[19];            /* the version in double quotes */
+	char version[17]; /* 16 hex digits of the content hash */
+	char etag[19];    /* the version in double quotes */
 };
 
 struct http_static {
@@ -40,25 +40,24 @@ struct http_static {
 };
 
 void http_static_init(struct http_static *st,
-                      const struct http_static_file *files, size_t n,
-                      const char *prefix);
+		      const struct http_static_file *files, size_t n,
+		      const char *prefix);
 void http_static_release(struct http_static *st);
 
 /* 16 hex digits that change when the file `name` changes; NULL if none. */
-const char *http_static_version(const struct http_static *st,
-                                const char *name);
+const char *http_static_version(const struct http_static *st, const char *name);
 
 /* The content type for a file name, by extension (.css .js .svg .png .ico
  * .woff2 .txt .json; else application/octet-stream). */
 const char *http_static_type(const char *name);
 
 /*
- * Puts file `name` (without the prefix, e.g. from the capture of a trailing `*`)
- * into `resp` with its type, ETag and a one-year max-age; the server turns
+ * Puts file `name` (without the prefix, e.g. from the capture of a trailing
+ * `*`) into `resp` with its type, ETag and a one-year max-age; the server turns
  * a matching If-None-Match into 304.  Returns 200, or 404 when there is no
  * such file.
  */
 int http_static_serve(struct http_request *req, struct http_response *resp,
-                      const struct http_static *st, const char *name);
+		      const struct http_static *st, const char *name);
 
 #endif

@@ -29,7 +29,7 @@ struct audit_event {
 };
 
 enum err audit_append(struct db *db, const struct actor *who,
-                      const struct audit_event *ev);
+		      const struct audit_event *ev);
 
 struct audit_filter {
 	const char *action; /* exact action or a prefix ending in '.' */
@@ -38,14 +38,14 @@ struct audit_filter {
 	/* only entries about this country's organisations, the secretariat
 	 * excepted (what an affiliate admin may read) */
 	const char *country;
-	int64_t before_id;  /* keyset paging: entries with id < this */
+	int64_t before_id; /* keyset paging: entries with id < this */
 	int limit;
 };
 
 /* Appends matching entries, newest first, as JSON objects to `out` (an
  * array).  Sets *OUT_more when there are more beyond `limit`. */
 enum err audit_list(struct db *db, const struct audit_filter *f, json_t *out,
-                    int *OUT_more);
+		    int *OUT_more);
 
 /*
  * Walks the whole chain.  ERR_OK: *OUT_count entries, all intact.
@@ -53,6 +53,6 @@ enum err audit_list(struct db *db, const struct audit_filter *f, json_t *out,
  * and `msg` says what is wrong with it.
  */
 enum err audit_verify(struct db *db, int64_t *OUT_count, int64_t *OUT_bad_id,
-                      struct buf *msg);
+		      struct buf *msg);
 
 #endif

@@ -74,7 +74,7 @@ own_org(const struct actor *who, const struct authz_target *t)
 
 bool
 authz_can(const struct actor *who, enum authz_action action,
-          const struct authz_target *t)
+	  const struct authz_target *t)
 {
 	if (who == NULL || who->role <= ROLE_NONE || who->role >= ROLE__MAX)
 		return false;
@@ -84,19 +84,15 @@ authz_can(const struct actor *who, enum authz_action action,
 	bool local = same_country(who, t) && !(t && t->org_is_secretariat);
 
 	switch (action) {
-	case AUTHZ_STAFF_AREA:
-		return true;
-	case AUTHZ_ORG_LIST:
-		return who->role != ROLE_PARTNER_USER;
+	case AUTHZ_STAFF_AREA: return true;
+	case AUTHZ_ORG_LIST: return who->role != ROLE_PARTNER_USER;
 	case AUTHZ_ORG_VIEW:
 		if (own_org(who, t))
 			return true;
 		return who->role != ROLE_PARTNER_USER;
 	case AUTHZ_ORG_CREATE:
-	case AUTHZ_ORG_EDIT:
-		return admin && local;
-	case AUTHZ_USER_LIST:
-		return admin;
+	case AUTHZ_ORG_EDIT: return admin && local;
+	case AUTHZ_USER_LIST: return admin;
 	case AUTHZ_USER_VIEW:
 	case AUTHZ_USER_EDIT:
 	case AUTHZ_USER_CREATE:
@@ -104,8 +100,7 @@ authz_can(const struct actor *who, enum authz_action action,
 	case AUTHZ_AUDIT_VIEW:
 		return admin && (t == NULL || t->org_id == 0 || local);
 	case AUTHZ_SETTINGS_EDIT:
-	case AUTHZ__MAX:
-		return false;
+	case AUTHZ__MAX: return false;
 	}
 	return false;
 }

@@ -40,30 +40,30 @@ struct actor {
 };
 
 enum authz_action {
-	AUTHZ_STAFF_AREA,  /* see the staff pages at all */
-	AUTHZ_ORG_LIST,    /* list the directory of organisations */
+	AUTHZ_STAFF_AREA, /* see the staff pages at all */
+	AUTHZ_ORG_LIST,   /* list the directory of organisations */
 	AUTHZ_ORG_VIEW,
-	AUTHZ_ORG_CREATE,  /* target: the new organisation's country/kind */
+	AUTHZ_ORG_CREATE, /* target: the new organisation's country/kind */
 	AUTHZ_ORG_EDIT,
 	AUTHZ_USER_LIST,
 	AUTHZ_USER_VIEW,
 	AUTHZ_USER_CREATE, /* target: the new user's org and role */
 	AUTHZ_USER_EDIT,
-	AUTHZ_AUDIT_VIEW,  /* target: the entry's organisation */
+	AUTHZ_AUDIT_VIEW, /* target: the entry's organisation */
 	AUTHZ_SETTINGS_EDIT,
 	AUTHZ__MAX
 };
 
 /* The record acted on.  Fields that do not apply are zero. */
 struct authz_target {
-	int64_t org_id;     /* the organisation the record belongs to */
-	const char *country; /* that organisation's country */
+	int64_t org_id;          /* the organisation the record belongs to */
+	const char *country;     /* that organisation's country */
 	bool org_is_secretariat; /* that organisation is the secretariat */
-	enum role role;     /* for users: the role held or to be given */
+	enum role role;          /* for users: the role held or to be given */
 };
 
 bool authz_can(const struct actor *who, enum authz_action action,
-               const struct authz_target *target);
+	       const struct authz_target *target);
 
 /* True when an actor of this role must use a second factor whatever the
  * site setting says. */

@@ -25,8 +25,8 @@ check_message(const struct check *c, const char *field)
 }
 
 bool
-check_text(struct check *c, const char *field, const char *value,
-           bool required, size_t max, bool multiline)
+check_text(struct check *c, const char *field, const char *value, bool required,
+	   size_t max, bool multiline)
 {
 	size_t n = value ? strlen(value) : 0;
 	if (n == 0) {
@@ -35,18 +35,21 @@ check_text(struct check *c, const char *field, const char *value,
 		return !required;
 	}
 	if (!utf8_valid(value, n)) {
-		check_fail(c, field, N_("This text contains characters that "
-		                        "cannot be read. Please type it again."));
+		check_fail(c, field,
+			   N_("This text contains characters that "
+			      "cannot be read. Please type it again."));
 		return false;
 	}
 	if (str_has_control(value, n) ||
 	    (!multiline && (strchr(value, '\n') || strchr(value, '\r')))) {
-		check_fail(c, field, N_("Please remove line breaks and special "
-		                        "characters from this field."));
+		check_fail(c, field,
+			   N_("Please remove line breaks and special "
+			      "characters from this field."));
 		return false;
 	}
 	if (utf8_count(value, n) > max) {
-		check_fail(c, field, N_("This is too long. Please shorten it."));
+		check_fail(c, field,
+			   N_("This is too long. Please shorten it."));
 		return false;
 	}
 	return true;
@@ -54,22 +57,24 @@ check_text(struct check *c, const char *field, const char *value,
 
 bool
 check_email(struct check *c, const char *field, const char *value,
-            bool required)
+	    bool required)
 {
 	if (!check_text(c, field, value, required, 254, false))
 		return false;
 	if (str_empty(value))
 		return true;
 	if (strlen(value) > 254) { /* the limit of an address is in bytes */
-		check_fail(c, field, N_("This is too long. Please shorten it."));
+		check_fail(c, field,
+			   N_("This is too long. Please shorten it."));
 		return false;
 	}
 	const char *at = strchr(value, '@');
 	if (at == NULL || at == value || strchr(at + 1, '@') != NULL ||
 	    strchr(at, '.') == NULL || strchr(value, ' ') != NULL ||
 	    at[strlen(at) - 1] == '.') {
-		check_fail(c, field, N_("Please enter an e-mail address such as "
-		                        "name@example.org."));
+		check_fail(c, field,
+			   N_("Please enter an e-mail address such as "
+			      "name@example.org."));
 		return false;
 	}
 	return true;
@@ -85,12 +90,12 @@ check_password(struct check *c, const char *field, const char *value)
 	}
 	if (!utf8_valid(value, n) || utf8_count(value, n) < 10) {
 		check_fail(c, field,
-		           N_("Use a password of at least 10 characters."));
+			   N_("Use a password of at least 10 characters."));
 		return false;
 	}
 	if (utf8_count(value, n) > 128) {
 		check_fail(c, field,
-		           N_("Use a password of at most 128 characters."));
+			   N_("Use a password of at most 128 characters."));
 		return false;
 	}
 	return true;
@@ -125,7 +130,8 @@ bool
 check_country(struct check *c, const char *field, const char *value)
 {
 	if (country_find(value) == NULL) {
-		check_fail(c, field, N_("Please choose a country from the list."));
+		check_fail(c, field,
+			   N_("Please choose a country from the list."));
 		return false;
 	}
 	return true;

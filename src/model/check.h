@@ -29,10 +29,10 @@ const char *check_message(const struct check *c, const char *field);
 /* Text rules: required or not, at most `max` characters (code points),
  * valid UTF-8, no control characters (newlines allowed if `multiline`). */
 bool check_text(struct check *c, const char *field, const char *value,
-                bool required, size_t max, bool multiline);
+		bool required, size_t max, bool multiline);
 /* A plausible e-mail address (one @, a dot in the domain, ≤ 254 bytes). */
 bool check_email(struct check *c, const char *field, const char *value,
-                 bool required);
+		 bool required);
 /* An ISO 3166-1 alpha-2 code of a country ATIS knows. */
 bool check_country(struct check *c, const char *field, const char *value);
 /* A password: 10 to 128 characters. */

@@ -36,8 +36,8 @@ static const struct demo_org orgs[] = {
 	 "+95 0000 0000", "mm"},
 	{"LA", "DEMO Lao Union Centre", ORG_AFFILIATE, "lo en",
 	 "+856 0000 0000", "la"},
-	{"MY", "DEMO Migrant Shelter NGO", ORG_NGO, "ms en id",
-	 "+60 0000 0001", "ngo-my"},
+	{"MY", "DEMO Migrant Shelter NGO", ORG_NGO, "ms en id", "+60 0000 0001",
+	 "ngo-my"},
 	{"TH", "DEMO Provincial Labour Office", ORG_GOVERNMENT_AGENCY, "th",
 	 "+66 0000 0001", "gov-th"},
 };
@@ -52,8 +52,8 @@ int
 demo_present(struct db *db)
 {
 	int64_t n = 0;
-	db_query_int(db, &n, "SELECT count(*) FROM organisation WHERE is_demo = 1",
-	             "");
+	db_query_int(db, &n,
+		     "SELECT count(*) FROM organisation WHERE is_demo = 1", "");
 	return n > 0;
 }
 
@@ -61,16 +61,16 @@ static void
 print_logins(FILE *out)
 {
 	fprintf(out,
-	        "Demo logins (DEMO DATA — every password is %s):\n"
-	        "  regional admin   admin@secretariat.demo.atis.invalid\n"
-	        "  affiliate admin  admin@ph.demo.atis.invalid (and @id, @my, "
-	        "@sg, @th, @vn, @kh, @mm, @la)\n"
-	        "  focal point      focal@ph.demo.atis.invalid (and the other "
-	        "countries)\n"
-	        "  partner user     partner@ngo-my.demo.atis.invalid\n"
-	        "Admins set up two-step verification (an authenticator app) at "
-	        "their first sign-in; focal points and partners need not.\n",
-	        DEMO_PASSWORD);
+		"Demo logins (DEMO DATA — every password is %s):\n"
+		"  regional admin   admin@secretariat.demo.atis.invalid\n"
+		"  affiliate admin  admin@ph.demo.atis.invalid (and @id, @my, "
+		"@sg, @th, @vn, @kh, @mm, @la)\n"
+		"  focal point      focal@ph.demo.atis.invalid (and the other "
+		"countries)\n"
+		"  partner user     partner@ngo-my.demo.atis.invalid\n"
+		"Admins set up two-step verification (an authenticator app) at "
+		"their first sign-in; focal points and partners need not.\n",
+		DEMO_PASSWORD);
 }
 
 enum err
@@ -85,14 +85,14 @@ demo_fill(struct db *db, FILE *out)
 		const struct demo_org *d = &orgs[i];
 		char email[128];
 		snprintf(email, sizeof email, "contact@%s.demo.atis.invalid",
-		         d->slug);
+			 d->slug);
 		struct org o = {
 			.name = d->name,
 			.kind = d->kind,
 			.country = d->country,
 			.languages = d->languages,
 			.services = "DEMO: information, counselling, help with "
-			            "complaints",
+				    "complaints",
 			.contact_email = email,
 			.contact_phone = d->phone,
 			.address = "DEMO address — not a real place",
@@ -103,29 +103,34 @@ demo_fill(struct db *db, FILE *out)
 		int64_t id;
 		enum err rc = org_create(db, &sys, &o, &c, &id);
 		if (rc) {
-			log_error("demo: cannot add %s: %s", d->name, err_str(rc));
+			log_error("demo: cannot add %s: %s", d->name,
+				  err_str(rc));
 			return rc;
 		}
 		struct demo_person people[2];
 		size_t n = 0;
 		if (d->kind == ORG_REGIONAL_SECRETARIAT) {
-			people[n++] = (struct demo_person){"admin", ROLE_REGIONAL_ADMIN,
-			                                  "DEMO Regional Admin"};
+			people[n++] = (struct demo_person){
+				"admin", ROLE_REGIONAL_ADMIN,
+				"DEMO Regional Admin"};
 		} else if (d->kind == ORG_AFFILIATE) {
-			people[n++] = (struct demo_person){"admin", ROLE_AFFILIATE_ADMIN,
-			                                  "DEMO Affiliate Admin"};
-			people[n++] = (struct demo_person){"focal", ROLE_FOCAL_POINT,
-			                                  "DEMO Focal Point"};
+			people[n++] = (struct demo_person){
+				"admin", ROLE_AFFILIATE_ADMIN,
+				"DEMO Affiliate Admin"};
+			people[n++] = (struct demo_person){
+				"focal", ROLE_FOCAL_POINT, "DEMO Focal Point"};
 		} else {
-			people[n++] = (struct demo_person){"partner", ROLE_PARTNER_USER,
-			                                  "DEMO Partner User"};
+			people[n++] = (struct demo_person){"partner",
+							   ROLE_PARTNER_USER,
+							   "DEMO Partner User"};
 		}
 		for (size_t k = 0; k < n; k++) {
 			char uemail[128], uname[128];
-			snprintf(uemail, sizeof uemail, "%s@%s.demo.atis.invalid",
-			         people[k].local, d->slug);
+			snprintf(uemail, sizeof uemail,
+				 "%s@%s.demo.atis.invalid", people[k].local,
+				 d->slug);
 			snprintf(uname, sizeof uname, "%s (%s)", people[k].name,
-			         d->country);
+				 d->country);
 			struct user_input in = {
 				.email = uemail,
 				.name = uname,
@@ -140,7 +145,7 @@ demo_fill(struct db *db, FILE *out)
 			rc = user_create(db, &sys, &in, &uc, &uid);
 			if (rc) {
 				log_error("demo: cannot add %s: %s", uemail,
-				          err_str(rc));
+					  err_str(rc));
 				return rc;
 			}
 		}

@@ -32,11 +32,12 @@ dummy_hash(void)
 
 static void
 note_address_failure(struct db *db, const struct login_policy *p,
-                     const char *address_hash, int64_t now)
+		     const char *address_hash, int64_t now)
 {
 	/* One row per address: a new window starts when the old one ends. */
 	db_run(db,
-	       "INSERT INTO login_throttle (address_hash, failures, window_start)"
+	       "INSERT INTO login_throttle (address_hash, failures, "
+	       "window_start)"
 	       " VALUES (?, 1, ?) ON CONFLICT (address_hash) DO UPDATE SET"
 	       " failures = CASE WHEN login_throttle.window_start + ? <= ?"
 	       "   THEN 1 ELSE login_throttle.failures + 1 END,"
@@ -48,35 +49,34 @@ note_address_failure(struct db *db, const struct login_policy *p,
 
 static bool
 address_throttled(struct db *db, const struct login_policy *p,
-                  const char *address_hash, int64_t now)
+		  const char *address_hash, int64_t now)
 {
 	int64_t failures = 0;
 	if (db_query_int(db, &failures,
-	                 "SELECT failures FROM login_throttle WHERE"
-	                 " address_hash = ? AND window_start + ? > ?",
-	                 "tii", address_hash, p->lock_seconds, now))
+			 "SELECT failures FROM login_throttle WHERE"
+			 " address_hash = ? AND window_start + ? > ?",
+			 "tii", address_hash, p->lock_seconds, now))
 		return false;
 	return failures >= p->ip_max_failures;
 }
 
 static enum err
-audit_login(struct db *db, const char *action, int64_t user_id,
-            int64_t org_id, const char *label, const char *address,
-            const char *detail)
+audit_login(struct db *db, const char *action, int64_t user_id, int64_t org_id,
+	    const char *label, const char *address, const char *detail)
 {
 	struct actor who = {.user_id = user_id,
-	                    .org_id = org_id,
-	                    .label = label,
-	                    .address = address};
-	struct audit_event ev = {action, user_id ? "user" : "", user_id,
-	                         org_id, detail};
+			    .org_id = org_id,
+			    .label = label,
+			    .address = address};
+	struct audit_event ev = {action, user_id ? "user" : "", user_id, org_id,
+				 detail};
 	return audit_append(db, &who, &ev);
 }
 
 enum err
 login_password(struct db *db, const struct login_policy *p, const char *email,
-               const char *password, const char *address,
-               const char *address_hash, struct login_result *OUT)
+	       const char *password, const char *address,
+	       const char *address_hash, struct login_result *OUT)
 {
 	int64_t now = (int64_t)time(NULL);
 	struct user_auth u;
@@ -98,18 +98,19 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 	}
 	if (found == ERR_NOTFOUND || u.disabled) {
 		note_address_failure(db, p, address_hash, now);
-		audit_login(db, "login.fail", found == ERR_OK ? u.id : 0,
-		            found == ERR_OK ? u.org_id : 0,
-		            found == ERR_OK ? u.email : "unknown account", address,
-		            found == ERR_OK ? "{\"reason\":\"disabled\"}"
-		                            : "{\"reason\":\"unknown account\"}");
+		audit_login(
+			db, "login.fail", found == ERR_OK ? u.id : 0,
+			found == ERR_OK ? u.org_id : 0,
+			found == ERR_OK ? u.email : "unknown account", address,
+			found == ERR_OK ? "{\"reason\":\"disabled\"}"
+					: "{\"reason\":\"unknown account\"}");
 		rc = ERR_DENIED;
 		goto commit;
 	}
 	if (u.locked_until > now) {
 		note_address_failure(db, p, address_hash, now);
 		audit_login(db, "login.fail", u.id, u.org_id, u.email, address,
-		            "{\"reason\":\"locked\"}");
+			    "{\"reason\":\"locked\"}");
 		rc = ERR_LOCKED;
 		goto commit;
 	}
@@ -123,18 +124,18 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 		       "iii", lock ? (int64_t)0 : failures,
 		       lock ? now + p->lock_seconds : (int64_t)0, u.id);
 		audit_login(db, "login.fail", u.id, u.org_id, u.email, address,
-		            "{\"reason\":\"wrong password\"}");
+			    "{\"reason\":\"wrong password\"}");
 		if (lock)
-			audit_login(db, "account.locked", u.id, u.org_id, u.email,
-			            address, NULL);
+			audit_login(db, "account.locked", u.id, u.org_id,
+				    u.email, address, NULL);
 		rc = lock ? ERR_LOCKED : ERR_DENIED;
 		goto commit;
 	}
 	OUT->user_id = u.id;
 	OUT->totp_enrolled = u.totp_sealed != NULL;
 	OUT->totp_required = OUT->totp_enrolled ||
-	                     authz_role_requires_2fa(u.role) ||
-	                     setting_get_bool(db, SETTING_REQUIRE_2FA_ALL);
+			     authz_role_requires_2fa(u.role) ||
+			     setting_get_bool(db, SETTING_REQUIRE_2FA_ALL);
 	/* With a second factor to come, the failures count on: a right
 	 * password must not buy fresh guesses at the code.  The count is
 	 * cleared by login_complete(). */
@@ -143,7 +144,7 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 		       "i", u.id);
 	if (OUT->totp_required)
 		audit_login(db, "login.password_ok", u.id, u.org_id, u.email,
-		            address, NULL);
+			    address, NULL);
 	rc = ERR_OK;
 commit:
 	if (db_commit(db) != ERR_OK) {
@@ -163,12 +164,12 @@ login_complete(struct db *db, const struct actor *who)
 	if (rc)
 		return rc;
 	rc = db_run(db,
-	            "UPDATE app_user SET last_login_at = ?, failed_logins = 0"
-	            " WHERE id = ?",
-	            "ii", (int64_t)time(NULL), who->user_id);
+		    "UPDATE app_user SET last_login_at = ?, failed_logins = 0"
+		    " WHERE id = ?",
+		    "ii", (int64_t)time(NULL), who->user_id);
 	if (rc == ERR_OK) {
 		struct audit_event ev = {"login.ok", "user", who->user_id,
-		                         who->org_id, NULL};
+					 who->org_id, NULL};
 		rc = audit_append(db, who, &ev);
 	}
 	if (rc == ERR_OK)
@@ -184,8 +185,9 @@ login_otp_failed(struct db *db, const struct actor *who)
 	enum err rc = db_begin_write(db);
 	if (rc)
 		return rc;
-	struct audit_event ev = {"login.fail", "user", who->user_id, who->org_id,
-	                         "{\"reason\":\"wrong one-time code\"}"};
+	struct audit_event ev = {"login.fail", "user", who->user_id,
+				 who->org_id,
+				 "{\"reason\":\"wrong one-time code\"}"};
 	rc = audit_append(db, who, &ev);
 	if (rc == ERR_OK)
 		rc = db_commit(db);

@@ -39,9 +39,9 @@ struct login_result {
  * it) keys the throttle table.
  */
 enum err login_password(struct db *db, const struct login_policy *p,
-                        const char *email, const char *password,
-                        const char *address, const char *address_hash,
-                        struct login_result *OUT);
+			const char *email, const char *password,
+			const char *address, const char *address_hash,
+			struct login_result *OUT);
 
 /* Records the end of a full login (after the second factor, if any) and
  * clears the account's failure count. */

@@ -60,9 +60,10 @@ check_languages(struct check *c, const char *langs)
 		char ch = *p;
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 		      (ch >= '0' && ch <= '9') || ch == '-' || ch == ' ')) {
-			check_fail(c, "languages",
-			           N_("List language codes separated by spaces, "
-			              "for example: en fil th."));
+			check_fail(
+				c, "languages",
+				N_("List language codes separated by spaces, "
+				   "for example: en fil th."));
 			return false;
 		}
 	}
@@ -74,7 +75,8 @@ org_validate(const struct org *o, struct check *c)
 {
 	check_text(c, "name", o->name, true, ORG_NAME_MAX, false);
 	if (o->kind <= ORG_NONE || o->kind >= ORG__MAX)
-		check_fail(c, "kind", N_("Please choose a type from the list."));
+		check_fail(c, "kind",
+			   N_("Please choose a type from the list."));
 	check_country(c, "country", o->country);
 	check_languages(c, o->languages);
 	check_text(c, "services", o->services, false, ORG_TEXT_MAX, true);
@@ -84,8 +86,9 @@ org_validate(const struct org *o, struct check *c)
 	if (check_text(c, "website", o->website, false, 300, false) &&
 	    !str_empty(o->website) && !str_starts(o->website, "https://") &&
 	    !str_starts(o->website, "http://"))
-		check_fail(c, "website",
-		           N_("A web address starts with https:// or http://."));
+		check_fail(
+			c, "website",
+			N_("A web address starts with https:// or http://."));
 	return c->n == 0;
 }
 
@@ -97,7 +100,7 @@ nz(const char *s)
 
 enum err
 org_create(struct db *db, const struct actor *who, const struct org *o,
-           struct check *c, int64_t *OUT_id)
+	   struct check *c, int64_t *OUT_id)
 {
 	if (!org_validate(o, c))
 		return ERR_INVALID;
@@ -110,24 +113,26 @@ org_create(struct db *db, const struct actor *who, const struct org *o,
 		"INSERT INTO organisation (name, kind, country, languages,"
 		" services, contact_email, contact_phone, address, website,"
 		" referral_partner, is_demo, archived, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING "
+		"id",
 		"tttttttttiiii", o->name, org_kind_name(o->kind), o->country,
 		nz(o->languages), nz(o->services), nz(o->contact_email),
 		nz(o->contact_phone), nz(o->address), nz(o->website),
 		(int64_t)o->referral_partner, (int64_t)o->is_demo, now, now);
 	if (rc == ERR_EXISTS) {
-		check_fail(c, "name", N_("An organisation with this name already "
-		                         "exists in this country."));
+		check_fail(c, "name",
+			   N_("An organisation with this name already "
+			      "exists in this country."));
 		goto fail;
 	}
 	if (rc)
 		goto fail;
 	json_t *d = json_pack("{ss ss ss}", "name", o->name, "kind",
-	                      org_kind_name(o->kind), "country", o->country);
+			      org_kind_name(o->kind), "country", o->country);
 	char *detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(d);
 	struct audit_event ev = {"org.create", "organisation", *OUT_id, *OUT_id,
-	                         detail};
+				 detail};
 	rc = audit_append(db, who, &ev);
 	free(detail);
 	if (rc)
@@ -148,7 +153,7 @@ diff_field(json_t *changes, json_t *old, const char *field, const char *now)
 	const char *was = json_string_value(json_object_get(old, field));
 	if (!str_eq(was ? was : "", now ? now : ""))
 		json_object_set_new(changes, field,
-		                    json_pack("[ss]", was ? was : "", nz(now)));
+				    json_pack("[ss]", was ? was : "", nz(now)));
 }
 
 static void
@@ -156,12 +161,13 @@ diff_bool(json_t *changes, json_t *old, const char *field, bool now)
 {
 	bool was = json_is_true(json_object_get(old, field));
 	if (was != now)
-		json_object_set_new(changes, field, json_pack("[bb]", was, now));
+		json_object_set_new(changes, field,
+				    json_pack("[bb]", was, now));
 }
 
 enum err
 org_update(struct db *db, const struct actor *who, const struct org *o,
-           struct check *c)
+	   struct check *c)
 {
 	if (!org_validate(o, c))
 		return ERR_INVALID;
@@ -188,24 +194,25 @@ org_update(struct db *db, const struct actor *who, const struct org *o,
 	if (json_object_size(changes) == 0)
 		goto fail; /* nothing to save: not an error */
 	rc = db_run(db,
-	            "UPDATE organisation SET name = ?, kind = ?, country = ?,"
-	            " languages = ?, services = ?, contact_email = ?,"
-	            " contact_phone = ?, address = ?, website = ?,"
-	            " referral_partner = ?, archived = ?, updated_at = ?"
-	            " WHERE id = ?",
-	            "tttttttttiiii", o->name, org_kind_name(o->kind), o->country,
-	            nz(o->languages), nz(o->services), nz(o->contact_email),
-	            nz(o->contact_phone), nz(o->address), nz(o->website),
-	            (int64_t)o->referral_partner, (int64_t)o->archived,
-	            (int64_t)time(NULL), o->id);
+		    "UPDATE organisation SET name = ?, kind = ?, country = ?,"
+		    " languages = ?, services = ?, contact_email = ?,"
+		    " contact_phone = ?, address = ?, website = ?,"
+		    " referral_partner = ?, archived = ?, updated_at = ?"
+		    " WHERE id = ?",
+		    "tttttttttiiii", o->name, org_kind_name(o->kind),
+		    o->country, nz(o->languages), nz(o->services),
+		    nz(o->contact_email), nz(o->contact_phone), nz(o->address),
+		    nz(o->website), (int64_t)o->referral_partner,
+		    (int64_t)o->archived, (int64_t)time(NULL), o->id);
 	if (rc == ERR_EXISTS)
-		check_fail(c, "name", N_("An organisation with this name already "
-		                         "exists in this country."));
+		check_fail(c, "name",
+			   N_("An organisation with this name already "
+			      "exists in this country."));
 	if (rc)
 		goto fail;
 	char *detail = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
 	struct audit_event ev = {"org.update", "organisation", o->id, o->id,
-	                         detail};
+				 detail};
 	rc = audit_append(db, who, &ev);
 	free(detail);
 	if (rc == ERR_OK)
@@ -222,9 +229,9 @@ fail:
 	return rc;
 }
 
-#define ORG_COLUMNS                                                          \
-	"id, name, kind, country, languages, services, contact_email,"        \
-	" contact_phone, address, website, referral_partner, is_demo,"      \
+#define ORG_COLUMNS                                                            \
+	"id, name, kind, country, languages, services, contact_email,"         \
+	" contact_phone, address, website, referral_partner, is_demo,"         \
 	" archived, created_at, updated_at"
 
 static json_t *
@@ -233,12 +240,12 @@ org_row(struct db_stmt *st)
 	enum org_kind k = org_kind_parse(db_col_text(st, 2));
 	return json_pack(
 		"{sI ss ss ss ss ss ss ss ss ss ss sb sb sb sI sI}", "id",
-		(json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "kind",
-		db_col_text(st, 2), "kind_label", org_kind_label(k), "country",
-		db_col_text(st, 3), "languages", db_col_text(st, 4), "services",
-		db_col_text(st, 5), "contact_email", db_col_text(st, 6),
-		"contact_phone", db_col_text(st, 7), "address",
-		db_col_text(st, 8), "website", db_col_text(st, 9),
+		(json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
+		"kind", db_col_text(st, 2), "kind_label", org_kind_label(k),
+		"country", db_col_text(st, 3), "languages", db_col_text(st, 4),
+		"services", db_col_text(st, 5), "contact_email",
+		db_col_text(st, 6), "contact_phone", db_col_text(st, 7),
+		"address", db_col_text(st, 8), "website", db_col_text(st, 9),
 		"referral_partner", (int)db_col_int(st, 10), "is_demo",
 		(int)db_col_int(st, 11), "archived", (int)db_col_int(st, 12),
 		"created_at", (json_int_t)db_col_int(st, 13), "updated_at",
@@ -249,8 +256,8 @@ json_t *
 org_get(struct db *db, int64_t id)
 {
 	struct db_stmt *st = db_query(
-		db, "SELECT " ORG_COLUMNS " FROM organisation WHERE id = ?", "i",
-		id);
+		db, "SELECT " ORG_COLUMNS " FROM organisation WHERE id = ?",
+		"i", id);
 	if (st == NULL)
 		return NULL;
 	json_t *o = db_step(st) ? org_row(st) : NULL;
@@ -262,17 +269,18 @@ int64_t
 org_find_by_name(struct db *db, const char *name)
 {
 	int64_t id = 0;
-	if (db_query_int(db, &id,
-	                 "SELECT id FROM organisation WHERE name = ? ORDER BY id"
-	                 " LIMIT 1",
-	                 "t", name))
+	if (db_query_int(
+		    db, &id,
+		    "SELECT id FROM organisation WHERE name = ? ORDER BY id"
+		    " LIMIT 1",
+		    "t", name))
 		return 0;
 	return id;
 }
 
 enum err
 org_list(struct db *db, const struct org_filter *f, json_t *out,
-         int64_t *OUT_total)
+	 int64_t *OUT_total)
 {
 	/* The sort column comes from a fixed list, never from the request. */
 	const char *order = "name, id";
@@ -308,22 +316,22 @@ org_list(struct db *db, const struct org_filter *f, json_t *out,
 	enum err rc = ERR_OK;
 	if (OUT_total != NULL) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM organisation%s",
-		         where);
-		rc = db_query_int(db, OUT_total, sql, "ttttttiii", q, q, country,
-		                  country, kind, kind,
-		                  (int64_t)f->include_archived, f->only_id,
-		                  f->only_id);
+			 where);
+		rc = db_query_int(db, OUT_total, sql, "ttttttiii", q, q,
+				  country, country, kind, kind,
+				  (int64_t)f->include_archived, f->only_id,
+				  f->only_id);
 		if (rc)
 			goto out;
 	}
 	snprintf(sql, sizeof sql,
-	         "SELECT " ORG_COLUMNS " FROM organisation%s ORDER BY %s"
-	         " LIMIT ? OFFSET ?",
-	         where, order);
-	struct db_stmt *st = db_query(
-		db, sql, "ttttttiiiii", q, q, country, country, kind, kind,
-		(int64_t)f->include_archived, f->only_id, f->only_id,
-		(int64_t)per, (int64_t)(page - 1) * per);
+		 "SELECT " ORG_COLUMNS " FROM organisation%s ORDER BY %s"
+		 " LIMIT ? OFFSET ?",
+		 where, order);
+	struct db_stmt *st =
+		db_query(db, sql, "ttttttiiiii", q, q, country, country, kind,
+			 kind, (int64_t)f->include_archived, f->only_id,
+			 f->only_id, (int64_t)per, (int64_t)(page - 1) * per);
 	if (st == NULL) {
 		rc = ERR_DB;
 		goto out;

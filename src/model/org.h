@@ -55,11 +55,11 @@ bool org_validate(const struct org *o, struct check *c);
 
 /* Creates it with an audit entry; *OUT_id is its id.  ERR_INVALID (see
  * `c`), ERR_EXISTS (same name in that country, also put in `c`). */
-enum err org_create(struct db *db, const struct actor *who,
-                    const struct org *o, struct check *c, int64_t *OUT_id);
+enum err org_create(struct db *db, const struct actor *who, const struct org *o,
+		    struct check *c, int64_t *OUT_id);
 /* Saves every field of o->id, auditing what changed. */
-enum err org_update(struct db *db, const struct actor *who,
-                    const struct org *o, struct check *c);
+enum err org_update(struct db *db, const struct actor *who, const struct org *o,
+		    struct check *c);
 
 /* One organisation as a JSON object (fields as in struct org, kind as its
  * name), or NULL when there is none.  The caller decrefs. */
@@ -68,19 +68,19 @@ json_t *org_get(struct db *db, int64_t id);
 int64_t org_find_by_name(struct db *db, const char *name);
 
 struct org_filter {
-	const char *q;       /* substring of the name */
+	const char *q; /* substring of the name */
 	const char *country;
 	const char *kind;
 	bool include_archived;
-	int64_t only_id;     /* partner users: just their own */
-	const char *sort;    /* "name" (default), "country", "kind", "updated" */
-	int page;            /* from 1 */
+	int64_t only_id;  /* partner users: just their own */
+	const char *sort; /* "name" (default), "country", "kind", "updated" */
+	int page;         /* from 1 */
 	int per_page;
 };
 
 /* Appends matching organisations to `out`; *OUT_total counts them all
  * (pass NULL when the count is not needed: it costs a query). */
 enum err org_list(struct db *db, const struct org_filter *f, json_t *out,
-                  int64_t *OUT_total);
+		  int64_t *OUT_total);
 
 #endif

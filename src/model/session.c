@@ -7,23 +7,23 @@
 
 enum err
 session_create(struct db *db, int64_t user_id, enum session_stage stage,
-               int64_t absolute, char token[CRYPTO_TOKEN_CHARS + 1])
+	       int64_t absolute, char token[CRYPTO_TOKEN_CHARS + 1])
 {
 	char hash[CRYPTO_HASH_HEX];
 	crypto_token(token);
 	crypto_sha256_hex(token, strlen(token), hash);
 	int64_t now = (int64_t)time(NULL);
 	return db_run(db,
-	              "INSERT INTO session (token_hash, user_id, stage,"
-	              " created_at, last_seen_at, expires_at)"
-	              " VALUES (?, ?, ?, ?, ?, ?)",
-	              "tiiiii", hash, user_id, (int64_t)stage, now, now,
-	              now + absolute);
+		      "INSERT INTO session (token_hash, user_id, stage,"
+		      " created_at, last_seen_at, expires_at)"
+		      " VALUES (?, ?, ?, ?, ?, ?)",
+		      "tiiiii", hash, user_id, (int64_t)stage, now, now,
+		      now + absolute);
 }
 
 enum err
 session_find(struct db *db, const char *token, int64_t idle, time_t now,
-             struct session *OUT)
+	     struct session *OUT)
 {
 	if (token == NULL || strlen(token) != CRYPTO_TOKEN_CHARS)
 		return ERR_NOTFOUND;
@@ -35,7 +35,8 @@ session_find(struct db *db, const char *token, int64_t idle, time_t now,
 		" s.last_seen_at, u.org_id, u.role, o.country, u.email, u.name,"
 		" u.language, u.disabled FROM session s"
 		" JOIN app_user u ON u.id = s.user_id"
-		" JOIN organisation o ON o.id = u.org_id WHERE s.token_hash = ?",
+		" JOIN organisation o ON o.id = u.org_id WHERE s.token_hash = "
+		"?",
 		"t", hash);
 	if (st == NULL)
 		return ERR_DB;
@@ -53,11 +54,13 @@ session_find(struct db *db, const char *token, int64_t idle, time_t now,
 		OUT->org_id = db_col_int(st, 6);
 		OUT->role = role_parse(db_col_text(st, 7));
 		snprintf(OUT->country, sizeof OUT->country, "%s",
-		         db_col_text(st, 8));
-		snprintf(OUT->email, sizeof OUT->email, "%s", db_col_text(st, 9));
-		snprintf(OUT->name, sizeof OUT->name, "%s", db_col_text(st, 10));
+			 db_col_text(st, 8));
+		snprintf(OUT->email, sizeof OUT->email, "%s",
+			 db_col_text(st, 9));
+		snprintf(OUT->name, sizeof OUT->name, "%s",
+			 db_col_text(st, 10));
 		snprintf(OUT->language, sizeof OUT->language, "%s",
-		         db_col_text(st, 11));
+			 db_col_text(st, 11));
 		disabled = db_col_int(st, 12) != 0;
 		memcpy(OUT->token_hash, hash, sizeof hash);
 		rc = ERR_OK;
@@ -89,7 +92,7 @@ enum err
 session_purge(struct db *db, int64_t idle, time_t now)
 {
 	return db_run(db,
-	              "DELETE FROM session WHERE expires_at <= ?"
-	              " OR last_seen_at + ? <= ?",
-	              "iii", (int64_t)now, idle, (int64_t)now);
+		      "DELETE FROM session WHERE expires_at <= ?"
+		      " OR last_seen_at + ? <= ?",
+		      "iii", (int64_t)now, idle, (int64_t)now);
 }

@@ -41,13 +41,13 @@ struct session {
 
 /* Starts a session; `token` receives the secret for the cookie. */
 enum err session_create(struct db *db, int64_t user_id,
-                        enum session_stage stage, int64_t absolute,
-                        char token[CRYPTO_TOKEN_CHARS + 1]);
+			enum session_stage stage, int64_t absolute,
+			char token[CRYPTO_TOKEN_CHARS + 1]);
 /* Finds the live session of `token` and records this request as its last
  * activity.  ERR_NOTFOUND for unknown, expired or disabled-account
  * sessions (an expired one is deleted). */
 enum err session_find(struct db *db, const char *token, int64_t idle,
-                      time_t now, struct session *OUT);
+		      time_t now, struct session *OUT);
 enum err session_destroy(struct db *db, int64_t id);
 /* Removes every expired session (housekeeping). */
 enum err session_purge(struct db *db, int64_t idle, time_t now);

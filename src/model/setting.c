@@ -10,8 +10,8 @@
 bool
 setting_get_bool(struct db *db, const char *name)
 {
-	struct db_stmt *st =
-		db_query(db, "SELECT value FROM setting WHERE name = ?", "t", name);
+	struct db_stmt *st = db_query(
+		db, "SELECT value FROM setting WHERE name = ?", "t", name);
 	bool v = false;
 	if (st != NULL && db_step(st))
 		v = str_eq(db_col_text(st, 0), "1");
@@ -21,7 +21,7 @@ setting_get_bool(struct db *db, const char *name)
 
 enum err
 setting_set_bool(struct db *db, const struct actor *who, const char *name,
-                 bool value)
+		 bool value)
 {
 	enum err rc = db_begin_write(db);
 	if (rc)
@@ -29,15 +29,16 @@ setting_set_bool(struct db *db, const struct actor *who, const char *name,
 	rc = db_run(db, "DELETE FROM setting WHERE name = ?", "t", name);
 	if (rc == ERR_OK)
 		rc = db_run(db,
-		            "INSERT INTO setting (name, value, updated_at)"
-		            " VALUES (?, ?, ?)",
-		            "tti", name, value ? "1" : "0", (int64_t)time(NULL));
+			    "INSERT INTO setting (name, value, updated_at)"
+			    " VALUES (?, ?, ?)",
+			    "tti", name, value ? "1" : "0",
+			    (int64_t)time(NULL));
 	if (rc == ERR_OK) {
 		char detail[128];
 		snprintf(detail, sizeof detail, "{\"%s\":%s}", name,
-		         value ? "true" : "false");
+			 value ? "true" : "false");
 		struct audit_event ev = {"setting.update", "setting", 0, 0,
-		                         detail};
+					 detail};
 		rc = audit_append(db, who, &ev);
 	}
 	if (rc == ERR_OK)

@@ -16,6 +16,6 @@
 
 bool setting_get_bool(struct db *db, const char *name);
 enum err setting_set_bool(struct db *db, const struct actor *who,
-                          const char *name, bool value);
+			  const char *name, bool value);
 
 #endif

@@ -15,49 +15,47 @@ bool
 user_role_fits_org(enum role role, const char *kind)
 {
 	switch (role) {
-	case ROLE_REGIONAL_ADMIN:
-		return str_eq(kind, "regional_secretariat");
+	case ROLE_REGIONAL_ADMIN: return str_eq(kind, "regional_secretariat");
 	case ROLE_AFFILIATE_ADMIN:
-	case ROLE_FOCAL_POINT:
-		return str_eq(kind, "affiliate");
+	case ROLE_FOCAL_POINT: return str_eq(kind, "affiliate");
 	case ROLE_PARTNER_USER:
 		return !str_eq(kind, "regional_secretariat") &&
 		       !str_eq(kind, "affiliate") && !str_empty(kind);
-	default:
-		return false;
+	default: return false;
 	}
 }
 
 static void
 check_common(struct db *db, const struct user_input *in, struct check *c,
-             char **OUT_org_kind)
+	     char **OUT_org_kind)
 {
 	check_text(c, "name", in->name, true, 200, false);
 	if (in->role == ROLE_NONE)
-		check_fail(c, "role", N_("Please choose a role from the list."));
+		check_fail(c, "role",
+			   N_("Please choose a role from the list."));
 	if (!str_empty(in->language) && i18n_lang_find(in->language) == NULL)
 		check_fail(c, "language",
-		           N_("Please choose a language from the list."));
+			   N_("Please choose a language from the list."));
 	*OUT_org_kind = NULL;
 	struct db_stmt *st =
 		db_query(db, "SELECT kind FROM organisation WHERE id = ?", "i",
-		         in->org_id);
+			 in->org_id);
 	if (st != NULL && db_step(st))
 		*OUT_org_kind = xstrdup(db_col_text(st, 0));
 	db_finalize(st);
 	if (*OUT_org_kind == NULL)
 		check_fail(c, "org_id",
-		           N_("Please choose an organisation from the list."));
+			   N_("Please choose an organisation from the list."));
 	else if (in->role != ROLE_NONE &&
-	         !user_role_fits_org(in->role, *OUT_org_kind))
+		 !user_role_fits_org(in->role, *OUT_org_kind))
 		check_fail(c, "role",
-		           N_("This role does not fit this kind of "
-		              "organisation."));
+			   N_("This role does not fit this kind of "
+			      "organisation."));
 }
 
 enum err
-user_create(struct db *db, const struct actor *who,
-            const struct user_input *in, struct check *c, int64_t *OUT_id)
+user_create(struct db *db, const struct actor *who, const struct user_input *in,
+	    struct check *c, int64_t *OUT_id)
 {
 	char *kind = NULL;
 	char email[256] = "";
@@ -77,27 +75,29 @@ user_create(struct db *db, const struct actor *who,
 	enum err rc = db_begin_write(db);
 	if (rc)
 		return rc;
-	rc = db_query_int(
-		db, OUT_id,
-		"INSERT INTO app_user (org_id, email, name, role, password_hash,"
-		" language, is_demo, password_changed_at, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"itttttiiii", in->org_id, email, in->name, role_name(in->role),
-		hash, in->language ? in->language : "", (int64_t)in->is_demo,
-		now, now, now);
+	rc = db_query_int(db, OUT_id,
+			  "INSERT INTO app_user (org_id, email, name, role, "
+			  "password_hash,"
+			  " language, is_demo, password_changed_at, "
+			  "created_at, updated_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  "itttttiiii", in->org_id, email, in->name,
+			  role_name(in->role), hash,
+			  in->language ? in->language : "",
+			  (int64_t)in->is_demo, now, now, now);
 	if (rc == ERR_EXISTS)
 		check_fail(c, "email",
-		           N_("There is already an account with this e-mail "
-		              "address."));
+			   N_("There is already an account with this e-mail "
+			      "address."));
 	if (rc)
 		goto fail;
 	json_t *d = json_pack("{ss ss sI}", "email", email, "role",
-	                      role_name(in->role), "org_id",
-	                      (json_int_t)in->org_id);
+			      role_name(in->role), "org_id",
+			      (json_int_t)in->org_id);
 	char *detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(d);
 	struct audit_event ev = {"user.create", "user", *OUT_id, in->org_id,
-	                         detail};
+				 detail};
 	rc = audit_append(db, who, &ev);
 	free(detail);
 	if (rc == ERR_OK)
@@ -115,12 +115,12 @@ static enum err
 end_sessions(struct db *db, int64_t id, int64_t keep)
 {
 	return db_run(db, "DELETE FROM session WHERE user_id = ? AND id <> ?",
-	              "ii", id, keep);
+		      "ii", id, keep);
 }
 
 enum err
 user_update(struct db *db, const struct actor *who, int64_t id,
-            const struct user_input *in, struct check *c)
+	    const struct user_input *in, struct check *c)
 {
 	char *kind = NULL;
 	check_common(db, in, c, &kind);
@@ -138,15 +138,16 @@ user_update(struct db *db, const struct actor *who, int64_t id,
 		json_object_set_new(
 			ch, "org_id",
 			json_pack("[II]",
-			          json_integer_value(json_object_get(old, "org_id")),
-			          (json_int_t)in->org_id));
+				  json_integer_value(
+					  json_object_get(old, "org_id")),
+				  (json_int_t)in->org_id));
 	if (!str_eq(json_string_value(json_object_get(old, "role")),
-	            role_name(in->role)))
-		json_object_set_new(
-			ch, "role",
-			json_pack("[ss]",
-			          json_string_value(json_object_get(old, "role")),
-			          role_name(in->role)));
+		    role_name(in->role)))
+		json_object_set_new(ch, "role",
+				    json_pack("[ss]",
+					      json_string_value(json_object_get(
+						      old, "role")),
+					      role_name(in->role)));
 	if (!str_eq(json_string_value(json_object_get(old, "language")), lang))
 		json_object_set_new(ch, "language", json_string(lang));
 	bool was_disabled = json_is_true(json_object_get(old, "disabled"));
@@ -159,20 +160,19 @@ user_update(struct db *db, const struct actor *who, int64_t id,
 	if (rc)
 		goto out;
 	rc = db_run(db,
-	            "UPDATE app_user SET name = ?, org_id = ?, role = ?,"
-	            " language = ?, disabled = ?, updated_at = ? WHERE id = ?",
-	            "tittiii", in->name, in->org_id,
-	            role_name(in->role), lang, (int64_t)in->disabled,
-	            (int64_t)time(NULL), id);
+		    "UPDATE app_user SET name = ?, org_id = ?, role = ?,"
+		    " language = ?, disabled = ?, updated_at = ? WHERE id = ?",
+		    "tittiii", in->name, in->org_id, role_name(in->role), lang,
+		    (int64_t)in->disabled, (int64_t)time(NULL), id);
 	/* A disabled account, or one whose role or organisation changed,
 	 * must sign in again under its new rights. */
 	if (rc == ERR_OK && (in->disabled || json_object_get(ch, "role") ||
-	                     json_object_get(ch, "org_id")))
+			     json_object_get(ch, "org_id")))
 		rc = end_sessions(db, id, 0);
 	if (rc == ERR_OK) {
 		char *detail = json_dumps(ch, JSON_COMPACT | JSON_SORT_KEYS);
 		struct audit_event ev = {"user.update", "user", id, in->org_id,
-		                         detail};
+					 detail};
 		rc = audit_append(db, who, &ev);
 		free(detail);
 	}
@@ -188,8 +188,8 @@ out:
 
 enum err
 user_set_password(struct db *db, const struct actor *who, int64_t id,
-                  const char *password, int64_t keep_session_id,
-                  const char *action, struct check *c)
+		  const char *password, int64_t keep_session_id,
+		  const char *action, struct check *c)
 {
 	if (!check_password(c, "password", password))
 		return ERR_INVALID;
@@ -197,17 +197,17 @@ user_set_password(struct db *db, const struct actor *who, int64_t id,
 	if (crypto_password_hash(password, hash))
 		return ERR_IO;
 	int64_t org_id = 0;
-	if (db_query_int(db, &org_id, "SELECT org_id FROM app_user WHERE id = ?",
-	                 "i", id))
+	if (db_query_int(db, &org_id,
+			 "SELECT org_id FROM app_user WHERE id = ?", "i", id))
 		return ERR_NOTFOUND;
 	enum err rc = db_begin_write(db);
 	if (rc)
 		return rc;
 	rc = db_run(db,
-	            "UPDATE app_user SET password_hash = ?, failed_logins = 0,"
-	            " locked_until = 0, password_changed_at = ?, updated_at = ?"
-	            " WHERE id = ?",
-	            "tiii", hash, (int64_t)time(NULL), (int64_t)time(NULL), id);
+		    "UPDATE app_user SET password_hash = ?, failed_logins = 0,"
+		    " locked_until = 0, password_changed_at = ?, updated_at = ?"
+		    " WHERE id = ?",
+		    "tiii", hash, (int64_t)time(NULL), (int64_t)time(NULL), id);
 	if (rc == ERR_OK)
 		rc = end_sessions(db, id, keep_session_id);
 	if (rc == ERR_OK) {
@@ -224,23 +224,23 @@ user_set_password(struct db *db, const struct actor *who, int64_t id,
 
 enum err
 user_set_totp(struct db *db, const struct actor *who, int64_t id,
-              const char *sealed_secret, int64_t last_step)
+	      const char *sealed_secret, int64_t last_step)
 {
 	int64_t org_id = 0;
-	if (db_query_int(db, &org_id, "SELECT org_id FROM app_user WHERE id = ?",
-	                 "i", id))
+	if (db_query_int(db, &org_id,
+			 "SELECT org_id FROM app_user WHERE id = ?", "i", id))
 		return ERR_NOTFOUND;
 	enum err rc = db_begin_write(db);
 	if (rc)
 		return rc;
 	rc = db_run(db,
-	            "UPDATE app_user SET totp_secret = ?, totp_last_step = ?,"
-	            " updated_at = ? WHERE id = ?",
-	            "tiii", sealed_secret, last_step, (int64_t)time(NULL), id);
+		    "UPDATE app_user SET totp_secret = ?, totp_last_step = ?,"
+		    " updated_at = ? WHERE id = ?",
+		    "tiii", sealed_secret, last_step, (int64_t)time(NULL), id);
 	if (rc == ERR_OK) {
 		struct audit_event ev = {sealed_secret ? "totp.enable"
-		                                       : "totp.disable",
-		                         "user", id, org_id, NULL};
+						       : "totp.disable",
+					 "user", id, org_id, NULL};
 		rc = audit_append(db, who, &ev);
 	}
 	if (rc == ERR_OK)
@@ -254,41 +254,41 @@ enum err
 user_set_totp_step(struct db *db, int64_t id, int64_t step)
 {
 	return db_run(db, "UPDATE app_user SET totp_last_step = ? WHERE id = ?",
-	              "ii", step, id);
+		      "ii", step, id);
 }
 
-#define USER_COLUMNS                                                       \
-	"u.id, u.email, u.name, u.role, u.org_id, o.name, o.kind,"          \
-	" o.country, u.disabled, u.language, u.is_demo, u.last_login_at,"   \
+#define USER_COLUMNS                                                           \
+	"u.id, u.email, u.name, u.role, u.org_id, o.name, o.kind,"             \
+	" o.country, u.disabled, u.language, u.is_demo, u.last_login_at,"      \
 	" u.totp_secret IS NOT NULL, u.locked_until, u.created_at"
 
 static json_t *
 user_row(struct db_stmt *st)
 {
 	enum role r = role_parse(db_col_text(st, 3));
-	return json_pack(
-		"{sI ss ss ss ss sI ss ss ss sb ss sb sI sb sI sI}", "id",
-		(json_int_t)db_col_int(st, 0), "email", db_col_text(st, 1), "name",
-		db_col_text(st, 2), "role", db_col_text(st, 3), "role_label",
-		role_label(r), "org_id", (json_int_t)db_col_int(st, 4),
-		"org_name", db_col_text(st, 5), "org_kind", db_col_text(st, 6),
-		"country", db_col_text(st, 7), "disabled",
-		(int)db_col_int(st, 8), "language", db_col_text(st, 9), "is_demo",
-		(int)db_col_int(st, 10), "last_login_at",
-		(json_int_t)db_col_int(st, 11), "totp_enabled",
-		(int)db_col_int(st, 12), "locked_until",
-		(json_int_t)db_col_int(st, 13), "created_at",
-		(json_int_t)db_col_int(st, 14));
+	return json_pack("{sI ss ss ss ss sI ss ss ss sb ss sb sI sb sI sI}",
+			 "id", (json_int_t)db_col_int(st, 0), "email",
+			 db_col_text(st, 1), "name", db_col_text(st, 2), "role",
+			 db_col_text(st, 3), "role_label", role_label(r),
+			 "org_id", (json_int_t)db_col_int(st, 4), "org_name",
+			 db_col_text(st, 5), "org_kind", db_col_text(st, 6),
+			 "country", db_col_text(st, 7), "disabled",
+			 (int)db_col_int(st, 8), "language", db_col_text(st, 9),
+			 "is_demo", (int)db_col_int(st, 10), "last_login_at",
+			 (json_int_t)db_col_int(st, 11), "totp_enabled",
+			 (int)db_col_int(st, 12), "locked_until",
+			 (json_int_t)db_col_int(st, 13), "created_at",
+			 (json_int_t)db_col_int(st, 14));
 }
 
 json_t *
 user_get(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_query(
-		db,
-		"SELECT " USER_COLUMNS " FROM app_user u JOIN organisation o"
-		" ON o.id = u.org_id WHERE u.id = ?",
-		"i", id);
+	struct db_stmt *st = db_query(db,
+				      "SELECT " USER_COLUMNS
+				      " FROM app_user u JOIN organisation o"
+				      " ON o.id = u.org_id WHERE u.id = ?",
+				      "i", id);
 	if (st == NULL)
 		return NULL;
 	json_t *u = db_step(st) ? user_row(st) : NULL;
@@ -297,18 +297,20 @@ user_get(struct db *db, int64_t id)
 }
 
 static enum err
-auth_query(struct db *db, const char *where, const char *types,
-           const char *s, int64_t i, struct user_auth *OUT)
+auth_query(struct db *db, const char *where, const char *types, const char *s,
+	   int64_t i, struct user_auth *OUT)
 {
 	char sql[512];
 	snprintf(sql, sizeof sql,
-	         "SELECT u.id, u.org_id, u.email, u.password_hash, u.totp_secret,"
-	         " u.totp_last_step, u.failed_logins, u.locked_until, u.disabled,"
-	         " u.role, o.country FROM app_user u JOIN organisation o"
-	         " ON o.id = u.org_id WHERE %s",
-	         where);
+		 "SELECT u.id, u.org_id, u.email, u.password_hash, "
+		 "u.totp_secret,"
+		 " u.totp_last_step, u.failed_logins, u.locked_until, "
+		 "u.disabled,"
+		 " u.role, o.country FROM app_user u JOIN organisation o"
+		 " ON o.id = u.org_id WHERE %s",
+		 where);
 	struct db_stmt *st = types[0] == 't' ? db_query(db, sql, "t", s)
-	                                     : db_query(db, sql, "i", i);
+					     : db_query(db, sql, "i", i);
 	if (st == NULL)
 		return ERR_DB;
 	enum err rc = ERR_NOTFOUND;
@@ -326,7 +328,7 @@ auth_query(struct db *db, const char *where, const char *types,
 		OUT->disabled = db_col_int(st, 8) != 0;
 		OUT->role = role_parse(db_col_text(st, 9));
 		snprintf(OUT->country, sizeof OUT->country, "%s",
-		         db_col_text(st, 10));
+			 db_col_text(st, 10));
 		rc = ERR_OK;
 	} else if (db_stmt_err(st)) {
 		rc = db_stmt_err(st);
@@ -363,7 +365,7 @@ user_auth_release(struct user_auth *u)
 
 enum err
 user_list(struct db *db, const struct user_filter *f, json_t *out,
-          int64_t *OUT_total)
+	  int64_t *OUT_total)
 {
 	const char *order = "u.email, u.id";
 	if (str_eq(f->sort, "name"))
@@ -388,7 +390,8 @@ user_list(struct db *db, const struct user_filter *f, json_t *out,
 	const char *country = str_empty(f->country) ? NULL : f->country;
 	const char *where =
 		" FROM app_user u JOIN organisation o ON o.id = u.org_id"
-		" WHERE (CAST(? AS TEXT) IS NULL OR lower(u.email) LIKE lower(?)"
+		" WHERE (CAST(? AS TEXT) IS NULL OR lower(u.email) LIKE "
+		"lower(?)"
 		" ESCAPE '\\' OR lower(u.name) LIKE lower(?) ESCAPE '\\')"
 		" AND (? = 0 OR u.org_id = ?)"
 		" AND (CAST(? AS TEXT) IS NULL OR u.role = ?)"
@@ -399,16 +402,17 @@ user_list(struct db *db, const struct user_filter *f, json_t *out,
 	char sql[1024];
 	snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
 	enum err rc = db_query_int(db, OUT_total, sql, "tttiitttt", q, q, q,
-	                           f->org_id, f->org_id, role, role, country,
-	                           country);
+				   f->org_id, f->org_id, role, role, country,
+				   country);
 	if (rc)
 		goto out;
 	snprintf(sql, sizeof sql,
-	         "SELECT " USER_COLUMNS "%s ORDER BY %s LIMIT ? OFFSET ?", where,
-	         order);
-	struct db_stmt *st = db_query(db, sql, "tttiittttii", q, q, q, f->org_id,
-	                              f->org_id, role, role, country, country,
-	                              (int64_t)per, (int64_t)(page - 1) * per);
+		 "SELECT " USER_COLUMNS "%s ORDER BY %s LIMIT ? OFFSET ?",
+		 where, order);
+	struct db_stmt *st =
+		db_query(db, sql, "tttiittttii", q, q, q, f->org_id, f->org_id,
+			 role, role, country, country, (int64_t)per,
+			 (int64_t)(page - 1) * per);
 	if (st == NULL) {
 		rc = ERR_DB;
 		goto out;

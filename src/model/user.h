@@ -34,21 +34,21 @@ struct user_input {
 bool user_role_fits_org(enum role role, const char *org_kind);
 
 enum err user_create(struct db *db, const struct actor *who,
-                     const struct user_input *in, struct check *c,
-                     int64_t *OUT_id);
+		     const struct user_input *in, struct check *c,
+		     int64_t *OUT_id);
 /* Saves name, org, role, language and disabled; a disabled account loses
  * its sessions at once. */
 enum err user_update(struct db *db, const struct actor *who, int64_t id,
-                     const struct user_input *in, struct check *c);
+		     const struct user_input *in, struct check *c);
 /* Sets a new password (checked) and ends the account's other sessions
  * (all but `keep_session_id`, 0 for none). `action` names the audit entry:
  * "password.change" (by the user) or "user.password_reset" (by an admin). */
 enum err user_set_password(struct db *db, const struct actor *who, int64_t id,
-                           const char *password, int64_t keep_session_id,
-                           const char *action, struct check *c);
+			   const char *password, int64_t keep_session_id,
+			   const char *action, struct check *c);
 /* Stores a sealed TOTP secret (NULL turns two-factor off) and audits it. */
 enum err user_set_totp(struct db *db, const struct actor *who, int64_t id,
-                       const char *sealed_secret, int64_t last_step);
+		       const char *sealed_secret, int64_t last_step);
 enum err user_set_totp_step(struct db *db, int64_t id, int64_t step);
 
 /* One account as JSON (never the hashes or secrets), with its
@@ -70,22 +70,22 @@ struct user_auth {
 	char country[3];
 };
 enum err user_auth_by_email(struct db *db, const char *email,
-                            struct user_auth *OUT);
+			    struct user_auth *OUT);
 enum err user_auth_by_id(struct db *db, int64_t id, struct user_auth *OUT);
 void user_auth_release(struct user_auth *u);
 
 struct user_filter {
-	const char *q;       /* substring of e-mail or name */
+	const char *q; /* substring of e-mail or name */
 	int64_t org_id;
 	const char *role;
 	/* accounts of this country's organisations, the secretariat's
 	 * excepted (what an affiliate admin may manage) */
 	const char *country;
-	const char *sort;    /* "email" (default), "name", "org", "last_login" */
+	const char *sort; /* "email" (default), "name", "org", "last_login" */
 	int page;
 	int per_page;
 };
 enum err user_list(struct db *db, const struct user_filter *f, json_t *out,
-                   int64_t *OUT_total);
+		   int64_t *OUT_total);
 
 #endif

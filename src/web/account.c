@@ -23,13 +23,14 @@ totp_required(struct ctx *c)
 }
 
 static int
-account_render(struct http_request *req, struct http_response *resp,
-               int status, const char *pw_error)
+account_render(struct http_request *req, struct http_response *resp, int status,
+	       const char *pw_error)
 {
 	struct ctx *c = ctx_of(req);
 	json_t *d = json_pack("{sb}", "totp_required", totp_required(c));
 	if (pw_error)
-		json_object_set_new(d, "pw_error", json_string(ctx_t(c, pw_error)));
+		json_object_set_new(d, "pw_error",
+				    json_string(ctx_t(c, pw_error)));
 	return page_render(req, resp, status, "account", d);
 }
 
@@ -57,22 +58,23 @@ account_password(struct http_request *req, struct http_response *resp)
 	struct ctx *c = ctx_of(req);
 	const char *pw = http_form(req, "password");
 	if (!current_password_ok(c, http_form(req, "current")))
-		return account_render(req, resp, 400,
-		                      N_("Your current password is not right."));
+		return account_render(
+			req, resp, 400,
+			N_("Your current password is not right."));
 	if (!str_eq(pw, http_form(req, "password2")))
 		return account_render(req, resp, 400,
-		                      N_("The two new passwords are not the "
-		                         "same."));
+				      N_("The two new passwords are not the "
+					 "same."));
 	struct check chk = {0};
 	enum err rc = user_set_password(c->db, &c->actor, c->actor.user_id, pw,
-	                                c->sess.id, "password.change", &chk);
+					c->sess.id, "password.change", &chk);
 	if (rc == ERR_INVALID)
 		return account_render(req, resp, 400,
-		                      check_message(&chk, "password"));
+				      check_message(&chk, "password"));
 	if (rc)
 		return 500;
 	return redirect_flash(req, resp, "/account",
-	                      N_("Your password has been changed."));
+			      N_("Your password has been changed."));
 }
 
 int
@@ -82,7 +84,7 @@ account_2fa_start(struct http_request *req, struct http_response *resp)
 	 * steps back to "password given" until a code proves the app. */
 	struct ctx *c = ctx_of(req);
 	if (db_run(c->db, "UPDATE session SET stage = ? WHERE id = ?", "ii",
-	           (int64_t)SESSION_PASSWORD_OK, c->sess.id))
+		   (int64_t)SESSION_PASSWORD_OK, c->sess.id))
 		return 500;
 	return http_redirect(resp, "/login/2fa?next=/account");
 }
@@ -94,10 +96,11 @@ account_2fa_off(struct http_request *req, struct http_response *resp)
 	if (totp_required(c))
 		return 403;
 	if (!current_password_ok(c, http_form(req, "current")))
-		return account_render(req, resp, 400,
-		                      N_("Your current password is not right."));
+		return account_render(
+			req, resp, 400,
+			N_("Your current password is not right."));
 	if (user_set_totp(c->db, &c->actor, c->actor.user_id, NULL, 0))
 		return 500;
 	return redirect_flash(req, resp, "/account",
-	                      N_("Two-step verification is off."));
+			      N_("Two-step verification is off."));
 }

@@ -42,11 +42,13 @@ pager_json(struct http_request *req, int64_t total, int page, int per_page)
 	if (pages <= 1 && page <= 1)
 		return json_null();
 	json_t *p = json_pack("{sI sI sI}", "total", (json_int_t)total, "page",
-	                      (json_int_t)page, "pages", (json_int_t)pages);
+			      (json_int_t)page, "pages", (json_int_t)pages);
 	if (page > 1)
-		json_object_set_new(p, "prev", json_string(page_link(req, page - 1)));
+		json_object_set_new(p, "prev",
+				    json_string(page_link(req, page - 1)));
 	if (page < pages)
-		json_object_set_new(p, "next", json_string(page_link(req, page + 1)));
+		json_object_set_new(p, "next",
+				    json_string(page_link(req, page + 1)));
 	return p;
 }
 
@@ -56,9 +58,10 @@ country_options(struct ctx *c, const char *selected)
 	json_t *a = json_array();
 	for (size_t i = 0; i < country_count; i++)
 		json_array_append_new(
-			a, json_pack("{ss ss sb}", "code", countries[i].code, "name",
-		                     ctx_t(c, countries[i].name), "selected",
-		                     str_eq(selected, countries[i].code)));
+			a, json_pack("{ss ss sb}", "code", countries[i].code,
+				     "name", ctx_t(c, countries[i].name),
+				     "selected",
+				     str_eq(selected, countries[i].code)));
 	return a;
 }
 
@@ -68,6 +71,6 @@ check_json(struct ctx *c, const struct check *chk)
 	json_t *e = json_object();
 	for (size_t i = 0; i < chk->n; i++)
 		json_object_set_new(e, chk->items[i].field,
-		                    json_string(ctx_t(c, chk->items[i].msgid)));
+				    json_string(ctx_t(c, chk->items[i].msgid)));
 	return e;
 }

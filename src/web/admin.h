@@ -16,7 +16,7 @@ int query_page(struct http_request *req);
 /* {total, page, pages, prev, next} with links that keep the other query
  * parameters; NULL (no pager) when everything fits on one page. */
 json_t *pager_json(struct http_request *req, int64_t total, int page,
-                   int per_page);
+		   int per_page);
 /* Countries as {code, name (translated), selected}. */
 json_t *country_options(struct ctx *c, const char *selected);
 /* Field errors as {field: translated message}. */

@@ -9,11 +9,23 @@
 #include "web/app.h"
 
 static const char *const actions[] = {
-	"login.ok",     "login.fail",     "login.password_ok",
-	"logout",       "account.locked", "password.change",
-	"totp.enable",  "totp.disable",   "user.create",
-	"user.update",  "user.password_reset", "org.create",
-	"org.update",   "setting.update", "login.", "user.", "org.",
+	"login.ok",
+	"login.fail",
+	"login.password_ok",
+	"logout",
+	"account.locked",
+	"password.change",
+	"totp.enable",
+	"totp.disable",
+	"user.create",
+	"user.update",
+	"user.password_reset",
+	"org.create",
+	"org.update",
+	"setting.update",
+	"login.",
+	"user.",
+	"org.",
 };
 
 int
@@ -43,8 +55,9 @@ audit_page(struct http_request *req, struct http_response *resp)
 		.from = parse_date(from),
 		.to = parse_date(to) ? parse_date(to) + 86400 : 0,
 		/* An affiliate admin reads what concerns their country. */
-		.country = c->actor.role == ROLE_REGIONAL_ADMIN ? NULL
-		                                                : c->actor.country,
+		.country = c->actor.role == ROLE_REGIONAL_ADMIN
+				   ? NULL
+				   : c->actor.country,
 		.before_id = before,
 		.limit = 50,
 	};
@@ -57,22 +70,23 @@ audit_page(struct http_request *req, struct http_response *resp)
 	size_t i;
 	json_t *e;
 	int64_t last = 0;
-	json_array_foreach(entries, i, e)
-	{
+	json_array_foreach (entries, i, e) {
 		last = json_integer_value(json_object_get(e, "id"));
 		json_object_set_new(
 			e, "when",
 			json_string(format_time(
-				req, json_integer_value(json_object_get(e, "at")))));
+				req,
+				json_integer_value(json_object_get(e, "at")))));
 	}
 	json_t *opts = json_array();
 	for (size_t k = 0; k < sizeof actions / sizeof *actions; k++)
 		json_array_append_new(opts,
-		                      json_pack("{ss sb}", "value", actions[k],
-		                                "selected", str_eq(action, actions[k])));
+				      json_pack("{ss sb}", "value", actions[k],
+						"selected",
+						str_eq(action, actions[k])));
 	json_t *d = json_pack(
-		"{so so s{ss ss ss}}", "entries", entries, "action_options", opts,
-		"f", "actor", actor ? actor : "", "from",
+		"{so so s{ss ss ss}}", "entries", entries, "action_options",
+		opts, "f", "actor", actor ? actor : "", "from",
 		parse_date(from) ? from : "", "to", parse_date(to) ? to : "");
 	if (more) {
 		struct buf l;
@@ -103,7 +117,7 @@ settings_page(struct http_request *req, struct http_response *resp)
 	return page_render(
 		req, resp, 200, "settings",
 		json_pack("{sb}", "require_2fa_all",
-	                  setting_get_bool(c->db, SETTING_REQUIRE_2FA_ALL)));
+			  setting_get_bool(c->db, SETTING_REQUIRE_2FA_ALL)));
 }
 
 int

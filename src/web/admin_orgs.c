@@ -15,9 +15,9 @@ target_of(json_t *org)
 	struct authz_target t = {
 		.org_id = json_integer_value(json_object_get(org, "id")),
 		.country = json_string_value(json_object_get(org, "country")),
-		.org_is_secretariat = str_eq(
-			json_string_value(json_object_get(org, "kind")),
-			"regional_secretariat"),
+		.org_is_secretariat =
+			str_eq(json_string_value(json_object_get(org, "kind")),
+			       "regional_secretariat"),
 	};
 	return t;
 }
@@ -29,11 +29,11 @@ decorate(struct ctx *c, json_t *o)
 	enum org_kind k =
 		org_kind_parse(json_string_value(json_object_get(o, "kind")));
 	json_object_set_new(o, "kind_text",
-	                    json_string(ctx_t(c, org_kind_label(k))));
+			    json_string(ctx_t(c, org_kind_label(k))));
 	const struct country *ct =
 		country_find(json_string_value(json_object_get(o, "country")));
 	json_object_set_new(o, "country_name",
-	                    json_string(ct ? ctx_t(c, ct->name) : ""));
+			    json_string(ct ? ctx_t(c, ct->name) : ""));
 }
 
 static json_t *
@@ -42,9 +42,10 @@ kind_options(struct ctx *c, const char *selected)
 	json_t *a = json_array();
 	for (int k = ORG_NONE + 1; k < ORG__MAX; k++)
 		json_array_append_new(
-			a, json_pack("{ss ss sb}", "value", org_kind_name(k), "label",
-		                     ctx_t(c, org_kind_label(k)), "selected",
-		                     str_eq(selected, org_kind_name(k))));
+			a, json_pack("{ss ss sb}", "value", org_kind_name(k),
+				     "label", ctx_t(c, org_kind_label(k)),
+				     "selected",
+				     str_eq(selected, org_kind_name(k))));
 	return a;
 }
 
@@ -53,7 +54,7 @@ orgs_list(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
 	struct authz_target mine = {.org_id = c->actor.org_id,
-	                            .country = c->actor.country};
+				    .country = c->actor.country};
 	struct org_filter f = {
 		.q = http_query(req, "q"),
 		.country = http_query(req, "country"),
@@ -79,7 +80,8 @@ orgs_list(struct http_request *req, struct http_response *resp)
 	}
 	size_t i;
 	json_t *o;
-	json_array_foreach(orgs, i, o) decorate(c, o);
+	json_array_foreach (orgs, i, o)
+		decorate(c, o);
 	static const char *const sorts[][2] = {
 		{"name", N_("Name")},
 		{"country", N_("Country")},
@@ -91,19 +93,19 @@ orgs_list(struct http_request *req, struct http_response *resp)
 		json_array_append_new(
 			sort_opts,
 			json_pack("{ss ss sb}", "value", sorts[s][0], "label",
-		                  ctx_t(c, sorts[s][1]), "selected",
-		                  str_eq(f.sort, sorts[s][0])));
+				  ctx_t(c, sorts[s][1]), "selected",
+				  str_eq(f.sort, sorts[s][0])));
 	struct authz_target new_local = {.country = c->actor.country};
-	json_t *d = json_pack(
-		"{so so so so so sb}", "orgs", orgs, "f",
-		json_pack("{ss sb}", "q", f.q ? f.q : "", "archived",
-	                  f.include_archived),
-		"country_options", country_options(c, f.country),
-		"kind_options", kind_options(c, f.kind), "sort_options",
-		sort_opts, "can_create",
-		authz_can(&c->actor, AUTHZ_ORG_CREATE, &new_local));
+	json_t *d =
+		json_pack("{so so so so so sb}", "orgs", orgs, "f",
+			  json_pack("{ss sb}", "q", f.q ? f.q : "", "archived",
+				    f.include_archived),
+			  "country_options", country_options(c, f.country),
+			  "kind_options", kind_options(c, f.kind),
+			  "sort_options", sort_opts, "can_create",
+			  authz_can(&c->actor, AUTHZ_ORG_CREATE, &new_local));
 	json_object_set_new(d, "pager",
-	                    pager_json(req, total, f.page, f.per_page));
+			    pager_json(req, total, f.page, f.per_page));
 	return page_render(req, resp, 200, "orgs", d);
 }
 
@@ -121,9 +123,9 @@ orgs_view(struct http_request *req, struct http_response *resp)
 	}
 	decorate(c, org);
 	bool can_edit = authz_can(&c->actor, AUTHZ_ORG_EDIT, &t);
-	return page_render(req, resp, 200, "org_view",
-	                   json_pack("{so sb}", "org", org, "can_edit",
-	                             can_edit));
+	return page_render(
+		req, resp, 200, "org_view",
+		json_pack("{so sb}", "org", org, "can_edit", can_edit));
 }
 
 /* The organisation described by the form. */
@@ -140,7 +142,8 @@ org_from_form(struct http_request *req)
 		.contact_phone = http_form(req, "contact_phone"),
 		.address = http_form(req, "address"),
 		.website = http_form(req, "website"),
-		.referral_partner = str_eq(http_form(req, "referral_partner"), "1"),
+		.referral_partner =
+			str_eq(http_form(req, "referral_partner"), "1"),
 		.archived = str_eq(http_form(req, "archived"), "1"),
 	};
 	if (o.name)
@@ -152,20 +155,21 @@ static json_t *
 org_json_from_form(const struct org *o)
 {
 	return json_pack("{ss ss ss ss ss ss ss ss ss sb sb}", "name",
-	                 o->name ? o->name : "", "kind", org_kind_name(o->kind),
-	                 "country", o->country ? o->country : "", "languages",
-	                 o->languages ? o->languages : "", "services",
-	                 o->services ? o->services : "", "contact_email",
-	                 o->contact_email ? o->contact_email : "",
-	                 "contact_phone", o->contact_phone ? o->contact_phone : "",
-	                 "address", o->address ? o->address : "", "website",
-	                 o->website ? o->website : "", "referral_partner",
-	                 o->referral_partner, "archived", o->archived);
+			 o->name ? o->name : "", "kind", org_kind_name(o->kind),
+			 "country", o->country ? o->country : "", "languages",
+			 o->languages ? o->languages : "", "services",
+			 o->services ? o->services : "", "contact_email",
+			 o->contact_email ? o->contact_email : "",
+			 "contact_phone",
+			 o->contact_phone ? o->contact_phone : "", "address",
+			 o->address ? o->address : "", "website",
+			 o->website ? o->website : "", "referral_partner",
+			 o->referral_partner, "archived", o->archived);
 }
 
 static int
 org_form(struct http_request *req, struct http_response *resp, int status,
-         json_t *o, int64_t id, const struct check *chk)
+	 json_t *o, int64_t id, const struct check *chk)
 {
 	struct ctx *c = ctx_of(req);
 	const char *kind = json_string_value(json_object_get(o, "kind"));
@@ -173,10 +177,10 @@ org_form(struct http_request *req, struct http_response *resp, int status,
 	json_t *d = json_pack(
 		"{so so so sb ss}", "o", o, "kind_options",
 		kind_options(c, kind), "country_options",
-		country_options(c, country ? country : c->actor.country), "edit",
-		id != 0, "action",
+		country_options(c, country ? country : c->actor.country),
+		"edit", id != 0, "action",
 		id ? arena_printf(req->arena, "/admin/orgs/%lld/edit",
-	                          (long long)id)
+				  (long long)id)
 		   : "/admin/orgs/new");
 	if (chk && chk->n) {
 		json_object_set_new(d, "errors", json_true());
@@ -193,9 +197,9 @@ orgs_new_form(struct http_request *req, struct http_response *resp)
 	if (!authz_can(&c->actor, AUTHZ_ORG_CREATE, &t))
 		return 403;
 	return org_form(req, resp, 200,
-	                json_pack("{ss ss}", "country", c->actor.country, "kind",
-	                          "ngo"),
-	                0, NULL);
+			json_pack("{ss ss}", "country", c->actor.country,
+				  "kind", "ngo"),
+			0, NULL);
 }
 
 int
@@ -213,11 +217,13 @@ orgs_create(struct http_request *req, struct http_response *resp)
 	int64_t id = 0;
 	enum err rc = org_create(c->db, &c->actor, &o, &chk, &id);
 	if (rc == ERR_INVALID || (rc == ERR_EXISTS && chk.n))
-		return org_form(req, resp, 400, org_json_from_form(&o), 0, &chk);
+		return org_form(req, resp, 400, org_json_from_form(&o), 0,
+				&chk);
 	if (rc)
 		return 500;
 	return redirect_flash(
-		req, resp, arena_printf(req->arena, "/admin/orgs/%lld", (long long)id),
+		req, resp,
+		arena_printf(req->arena, "/admin/orgs/%lld", (long long)id),
 		N_("Saved."));
 }
 
@@ -258,7 +264,7 @@ orgs_update(struct http_request *req, struct http_response *resp)
 		.org_is_secretariat = o.kind == ORG_REGIONAL_SECRETARIAT,
 	};
 	bool may = authz_can(&c->actor, AUTHZ_ORG_EDIT, &t) &&
-	           authz_can(&c->actor, AUTHZ_ORG_EDIT, &after);
+		   authz_can(&c->actor, AUTHZ_ORG_EDIT, &after);
 	bool visible = authz_can(&c->actor, AUTHZ_ORG_VIEW, &t);
 	json_decref(org);
 	if (!may)
@@ -266,12 +272,14 @@ orgs_update(struct http_request *req, struct http_response *resp)
 	struct check chk = {0};
 	enum err rc = org_update(c->db, &c->actor, &o, &chk);
 	if (rc == ERR_INVALID || (rc == ERR_EXISTS && chk.n))
-		return org_form(req, resp, 400, org_json_from_form(&o), id, &chk);
+		return org_form(req, resp, 400, org_json_from_form(&o), id,
+				&chk);
 	if (rc == ERR_NOTFOUND)
 		return 404;
 	if (rc)
 		return 500;
 	return redirect_flash(
-		req, resp, arena_printf(req->arena, "/admin/orgs/%lld", (long long)id),
+		req, resp,
+		arena_printf(req->arena, "/admin/orgs/%lld", (long long)id),
 		N_("Saved."));
 }

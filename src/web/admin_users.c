@@ -15,10 +15,11 @@ user_target(json_t *u)
 	struct authz_target t = {
 		.org_id = json_integer_value(json_object_get(u, "org_id")),
 		.country = json_string_value(json_object_get(u, "country")),
-		.org_is_secretariat =
-			str_eq(json_string_value(json_object_get(u, "org_kind")),
-		               "regional_secretariat"),
-		.role = role_parse(json_string_value(json_object_get(u, "role"))),
+		.org_is_secretariat = str_eq(
+			json_string_value(json_object_get(u, "org_kind")),
+			"regional_secretariat"),
+		.role = role_parse(
+			json_string_value(json_object_get(u, "role"))),
 	};
 	return t;
 }
@@ -33,7 +34,7 @@ placement(struct ctx *c, int64_t org_id, enum role role, json_t **keep)
 		t.country = json_string_value(json_object_get(org, "country"));
 		t.org_is_secretariat =
 			str_eq(json_string_value(json_object_get(org, "kind")),
-		               "regional_secretariat");
+			       "regional_secretariat");
 	}
 	*keep = org;
 	return t;
@@ -45,13 +46,14 @@ role_options(struct ctx *c, const char *selected)
 	json_t *a = json_array();
 	for (int r = ROLE_NONE + 1; r < ROLE__MAX; r++) {
 		struct authz_target t = {.country = c->actor.country,
-		                         .role = (enum role)r};
+					 .role = (enum role)r};
 		if (!authz_can(&c->actor, AUTHZ_USER_CREATE, &t))
 			continue;
 		json_array_append_new(
-			a, json_pack("{ss ss sb}", "value", role_name(r), "label",
-		                     ctx_t(c, role_label(r)), "selected",
-		                     str_eq(selected, role_name(r))));
+			a,
+			json_pack("{ss ss sb}", "value", role_name(r), "label",
+				  ctx_t(c, role_label(r)), "selected",
+				  str_eq(selected, role_name(r))));
 	}
 	return a;
 }
@@ -68,18 +70,17 @@ org_options(struct ctx *c, int64_t selected)
 	json_t *out = json_array();
 	size_t i;
 	json_t *o;
-	json_array_foreach(all, i, o)
-	{
+	json_array_foreach (all, i, o) {
 		bool sec = str_eq(json_string_value(json_object_get(o, "kind")),
-		                  "regional_secretariat");
+				  "regional_secretariat");
 		if (sec && c->actor.role != ROLE_REGIONAL_ADMIN)
 			continue;
 		json_int_t id = json_integer_value(json_object_get(o, "id"));
 		json_array_append_new(
 			out, json_pack("{sI sO sO sb}", "id", id, "name",
-		                       json_object_get(o, "name"), "country",
-		                       json_object_get(o, "country"), "selected",
-		                       id == selected));
+				       json_object_get(o, "name"), "country",
+				       json_object_get(o, "country"),
+				       "selected", id == selected));
 	}
 	json_decref(all);
 	return out;
@@ -91,9 +92,9 @@ lang_options(const char *selected)
 	json_t *a = json_array();
 	for (size_t i = 0; i < i18n_lang_count; i++)
 		json_array_append_new(
-			a, json_pack("{ss ss sb}", "tag", i18n_langs[i].tag, "native",
-		                     i18n_langs[i].native, "selected",
-		                     str_eq(selected, i18n_langs[i].tag)));
+			a, json_pack("{ss ss sb}", "tag", i18n_langs[i].tag,
+				     "native", i18n_langs[i].native, "selected",
+				     str_eq(selected, i18n_langs[i].tag)));
 	return a;
 }
 
@@ -102,7 +103,7 @@ users_list(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
 	struct authz_target mine = {.org_id = c->actor.org_id,
-	                            .country = c->actor.country};
+				    .country = c->actor.country};
 	if (!authz_can(&c->actor, AUTHZ_USER_LIST, &mine))
 		return 403;
 	struct user_filter f = {
@@ -124,11 +125,11 @@ users_list(struct http_request *req, struct http_response *resp)
 	}
 	size_t i;
 	json_t *u;
-	json_array_foreach(users, i, u)
-	{
-		enum role r = role_parse(json_string_value(json_object_get(u, "role")));
+	json_array_foreach (users, i, u) {
+		enum role r = role_parse(
+			json_string_value(json_object_get(u, "role")));
 		json_object_set_new(u, "role_text",
-		                    json_string(ctx_t(c, role_label(r))));
+				    json_string(ctx_t(c, role_label(r))));
 	}
 	static const char *const sorts[][2] = {
 		{"email", N_("E-mail address")},
@@ -141,36 +142,39 @@ users_list(struct http_request *req, struct http_response *resp)
 		json_array_append_new(
 			sort_opts,
 			json_pack("{ss ss sb}", "value", sorts[s][0], "label",
-		                  ctx_t(c, sorts[s][1]), "selected",
-		                  str_eq(f.sort, sorts[s][0])));
+				  ctx_t(c, sorts[s][1]), "selected",
+				  str_eq(f.sort, sorts[s][0])));
 	json_t *roles = json_array();
 	for (int r = ROLE_NONE + 1; r < ROLE__MAX; r++)
 		json_array_append_new(
-			roles, json_pack("{ss ss sb}", "value", role_name(r), "label",
-		                         ctx_t(c, role_label(r)), "selected",
-		                         str_eq(f.role, role_name(r))));
+			roles,
+			json_pack("{ss ss sb}", "value", role_name(r), "label",
+				  ctx_t(c, role_label(r)), "selected",
+				  str_eq(f.role, role_name(r))));
 	json_t *d = json_pack("{so so so so}", "users", users, "f",
-	                      json_pack("{ss}", "q", f.q ? f.q : ""),
-	                      "sort_options", sort_opts, "role_options", roles);
+			      json_pack("{ss}", "q", f.q ? f.q : ""),
+			      "sort_options", sort_opts, "role_options", roles);
 	json_object_set_new(d, "pager",
-	                    pager_json(req, total, f.page, f.per_page));
+			    pager_json(req, total, f.page, f.per_page));
 	return page_render(req, resp, 200, "users", d);
 }
 
 static int
 user_form(struct http_request *req, struct http_response *resp, int status,
-          json_t *u, int64_t id, const struct check *chk)
+	  json_t *u, int64_t id, const struct check *chk)
 {
 	struct ctx *c = ctx_of(req);
 	json_t *d = json_pack(
 		"{so so so so sb ss}", "u", u, "role_options",
 		role_options(c, json_string_value(json_object_get(u, "role"))),
 		"org_options",
-		org_options(c, json_integer_value(json_object_get(u, "org_id"))),
+		org_options(c,
+			    json_integer_value(json_object_get(u, "org_id"))),
 		"lang_options",
 		lang_options(json_string_value(json_object_get(u, "language"))),
 		"edit", id != 0, "action",
-		id ? arena_printf(req->arena, "/admin/users/%lld", (long long)id)
+		id ? arena_printf(req->arena, "/admin/users/%lld",
+				  (long long)id)
 		   : "/admin/users/new");
 	if (chk && chk->n) {
 		json_object_set_new(d, "errors", json_true());
@@ -184,15 +188,15 @@ users_new_form(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
 	struct authz_target t = {.org_id = c->actor.org_id,
-	                         .country = c->actor.country,
-	                         .role = ROLE_FOCAL_POINT};
+				 .country = c->actor.country,
+				 .role = ROLE_FOCAL_POINT};
 	if (!authz_can(&c->actor, AUTHZ_USER_CREATE, &t))
 		return 403;
 	return user_form(req, resp, 200,
-	                 json_pack("{sI ss}", "org_id",
-	                           (json_int_t)c->actor.org_id, "role",
-	                           "focal_point"),
-	                 0, NULL);
+			 json_pack("{sI ss}", "org_id",
+				   (json_int_t)c->actor.org_id, "role",
+				   "focal_point"),
+			 0, NULL);
 }
 
 /* The account described by the form. */
@@ -223,14 +227,14 @@ input_json(const struct user_input *in, json_t *base)
 	json_t *u = base ? base : json_object();
 	if (!base)
 		json_object_set_new(u, "email",
-		                    json_string(in->email ? in->email : ""));
+				    json_string(in->email ? in->email : ""));
 	json_object_set_new(u, "name", json_string(in->name ? in->name : ""));
 	json_object_set_new(u, "org_id", json_integer(in->org_id));
-	json_object_set_new(u, "role",
-	                    json_string(role_name(in->role) ? role_name(in->role)
-	                                                    : ""));
+	json_object_set_new(
+		u, "role",
+		json_string(role_name(in->role) ? role_name(in->role) : ""));
 	json_object_set_new(u, "language",
-	                    json_string(in->language ? in->language : ""));
+			    json_string(in->language ? in->language : ""));
 	json_object_set_new(u, "disabled", json_boolean(in->disabled));
 	return u;
 }
@@ -245,10 +249,10 @@ users_create(struct http_request *req, struct http_response *resp)
 	/* An unknown organisation or role is a form error (shown by
 	 * user_create); a known one out of reach is refused. */
 	struct authz_target own = {.org_id = c->actor.org_id,
-	                           .country = c->actor.country};
+				   .country = c->actor.country};
 	bool allowed = (org == NULL || in.role == ROLE_NONE)
-	                       ? authz_can(&c->actor, AUTHZ_USER_LIST, &own)
-	                       : authz_can(&c->actor, AUTHZ_USER_CREATE, &t);
+			       ? authz_can(&c->actor, AUTHZ_USER_LIST, &own)
+			       : authz_can(&c->actor, AUTHZ_USER_CREATE, &t);
 	json_decref(org);
 	if (!allowed)
 		return 403;
@@ -256,7 +260,8 @@ users_create(struct http_request *req, struct http_response *resp)
 	int64_t id = 0;
 	enum err rc = user_create(c->db, &c->actor, &in, &chk, &id);
 	if (rc == ERR_INVALID || (rc == ERR_EXISTS && chk.n))
-		return user_form(req, resp, 400, input_json(&in, NULL), 0, &chk);
+		return user_form(req, resp, 400, input_json(&in, NULL), 0,
+				 &chk);
 	if (rc)
 		return 500;
 	return redirect_flash(
@@ -307,7 +312,7 @@ users_update(struct http_request *req, struct http_response *resp)
 	json_t *org;
 	struct authz_target after = placement(c, in.org_id, in.role, &org);
 	bool ok = org == NULL || in.role == ROLE_NONE ||
-	          authz_can(&c->actor, AUTHZ_USER_EDIT, &after);
+		  authz_can(&c->actor, AUTHZ_USER_EDIT, &after);
 	json_decref(org);
 	if (!ok) {
 		json_decref(u);
@@ -315,7 +320,8 @@ users_update(struct http_request *req, struct http_response *resp)
 	}
 	if (id == c->actor.user_id && in.disabled) {
 		struct check chk = {0};
-		check_fail(&chk, "disabled", N_("You cannot disable your own account."));
+		check_fail(&chk, "disabled",
+			   N_("You cannot disable your own account."));
 		return user_form(req, resp, 400, input_json(&in, u), id, &chk);
 	}
 	struct check chk = {0};
@@ -342,8 +348,8 @@ users_password(struct http_request *req, struct http_response *resp)
 		return s;
 	struct check chk = {0};
 	enum err rc = user_set_password(c->db, &c->actor, id,
-	                                http_form(req, "password"), 0,
-	                                "user.password_reset", &chk);
+					http_form(req, "password"), 0,
+					"user.password_reset", &chk);
 	if (rc == ERR_INVALID) {
 		struct check shown = {0};
 		check_fail(&shown, "newpw", check_message(&chk, "password"));
@@ -355,7 +361,8 @@ users_password(struct http_request *req, struct http_response *resp)
 	return redirect_flash(
 		req, resp,
 		arena_printf(req->arena, "/admin/users/%lld", (long long)id),
-		N_("The password has been reset and the person's sessions ended."));
+		N_("The password has been reset and the person's sessions "
+		   "ended."));
 }
 
 int

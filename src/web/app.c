@@ -11,8 +11,8 @@
 
 #include "base/embed.h"
 #include "base/i18n.h"
-#include "base/mem.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "db/migrate.h"
 #include "web/cache.h"
@@ -75,7 +75,7 @@ static _Thread_local struct db *thread_db;
 
 enum err
 app_init(struct app *app, const struct config *cfg,
-         const struct crypto_key *master, struct buf *msg)
+	 const struct crypto_key *master, struct buf *msg)
 {
 	memset(app, 0, sizeof *app);
 	app->cfg = cfg;
@@ -165,15 +165,14 @@ ctx_t(const struct ctx *c, const char *msgid)
 	return i18n_gettext(c->lang, msgid);
 }
 
-
 /* The language: the remembered choice, then Accept-Language, then the
  * deployment's default. */
 static const char *
 choose_lang(struct http_request *req, const struct config *cfg)
 {
 	return i18n_negotiate(http_cookie_site(req, COOKIE_LANG),
-	                      http_header(req, "Accept-Language"),
-	                      cfg->default_language);
+			      http_header(req, "Accept-Language"),
+			      cfg->default_language);
 }
 
 /*
@@ -202,7 +201,7 @@ client_address(struct http_request *req, const struct config *cfg)
 
 int
 app_guard(struct http_request *req, struct http_response *resp,
-          const struct http_route *route)
+	  const struct http_route *route)
 {
 	struct app *app = req->app;
 	struct ctx *c = arena_zalloc(req->arena, sizeof *c);
@@ -222,10 +221,12 @@ app_guard(struct http_request *req, struct http_response *resp,
 	int64_t fi;
 	if (flash != NULL) {
 		if (str_to_i64(flash, 0,
-		               (int64_t)(sizeof flashes / sizeof flashes[0]) - 1,
-		               &fi) == ERR_OK)
+			       (int64_t)(sizeof flashes / sizeof flashes[0]) -
+				       1,
+			       &fi) == ERR_OK)
 			c->flash = ctx_t(c, flashes[fi]);
-		struct http_cookie_opts del = {COOKIE_FLASH, "", 0, true, "Lax"};
+		struct http_cookie_opts del = {COOKIE_FLASH, "", 0, true,
+					       "Lax"};
 		http_set_cookie(resp, &del);
 	}
 
@@ -234,7 +235,7 @@ app_guard(struct http_request *req, struct http_response *resp,
 	enum err found = ERR_NOTFOUND;
 	if (token != NULL)
 		found = session_find(c->db, token, app->cfg->session_idle,
-		                     time(NULL), &c->sess);
+				     time(NULL), &c->sess);
 	/* A database failure is not a signed-out visitor. */
 	if (found != ERR_OK && found != ERR_NOTFOUND)
 		return found == ERR_BUSY ? 503 : 500;
@@ -243,11 +244,11 @@ app_guard(struct http_request *req, struct http_response *resp,
 		c->actor.user_id = c->sess.user_id;
 		c->actor.org_id = c->sess.org_id;
 		snprintf(c->actor.country, sizeof c->actor.country, "%s",
-		         c->sess.country);
+			 c->sess.country);
 		c->actor.label = arena_strdup(req->arena, c->sess.email);
 		/* Until the second factor, a session grants nothing. */
 		c->actor.role = c->sess.stage == SESSION_FULL ? c->sess.role
-		                                              : ROLE_NONE;
+							      : ROLE_NONE;
 		make_csrf(c, c->sess.token_hash);
 		resp->no_store = true;
 		/* The account's language, unless the person chose another
@@ -257,8 +258,8 @@ app_guard(struct http_request *req, struct http_response *resp,
 			c->lang = i18n_lang_find(c->sess.language)->tag;
 	} else {
 		if (had_token) {
-			struct http_cookie_opts del = {COOKIE_SESSION, "", 0, true,
-			                               "Lax"};
+			struct http_cookie_opts del = {COOKIE_SESSION, "", 0,
+						       true, "Lax"};
 			http_set_cookie(resp, &del);
 		}
 		/* A visitor's CSRF token is bound to a random cookie, made
@@ -273,15 +274,14 @@ app_guard(struct http_request *req, struct http_response *resp,
 		if (sent == NULL || c->csrf[0] == '\0' ||
 		    !crypto_str_equal(sent, c->csrf)) {
 			log_warn("[req=%s] refused a form without a valid CSRF "
-			         "token",
-			         req->id);
+				 "token",
+				 req->id);
 			return 403;
 		}
 	}
 
 	switch ((enum access)route->access) {
-	case ACCESS_PUBLIC:
-		return 0;
+	case ACCESS_PUBLIC: return 0;
 	case ACCESS_HALF:
 		if (c->signed_in)
 			return 0;
@@ -299,7 +299,8 @@ app_guard(struct http_request *req, struct http_response *resp,
 	buf_puts(&loc, "/login?next=");
 	buf_urlarg(&loc, req->path, strlen(req->path));
 	if (had_token) {
-		struct http_cookie_opts f = {COOKIE_FLASH, "7", 60, true, "Lax"};
+		struct http_cookie_opts f = {COOKIE_FLASH, "7", 60, true,
+					     "Lax"};
 		http_set_cookie(resp, &f);
 	}
 	int status = http_redirect(resp, buf_cstr(&loc));
@@ -316,11 +317,12 @@ languages_json(struct http_request *req, const char *current)
 	buf_urlarg(&next, req->path, strlen(req->path));
 	for (size_t i = 0; i < i18n_lang_count; i++)
 		json_array_append_new(
-			a, json_pack("{ss ss ss sb ss}", "tag", i18n_langs[i].tag,
-		                     "native", i18n_langs[i].native, "script",
-		                     i18n_langs[i].script, "current",
-		                     strcmp(i18n_langs[i].tag, current) == 0,
-		                     "next", buf_cstr(&next)));
+			a,
+			json_pack("{ss ss ss sb ss}", "tag", i18n_langs[i].tag,
+				  "native", i18n_langs[i].native, "script",
+				  i18n_langs[i].script, "current",
+				  strcmp(i18n_langs[i].tag, current) == 0,
+				  "next", buf_cstr(&next)));
 	buf_release(&next);
 	return a;
 }
@@ -345,26 +347,26 @@ user_json(struct ctx *c)
 		totp = db_col_int(st, 1) != 0;
 	}
 	db_finalize(st);
-	return json_pack(
-		"{sI ss ss ss ss so* sb sb sb sb sb}", "id",
-		(json_int_t)a->user_id, "name", c->sess.name, "email",
-		c->sess.email, "role", role_name(a->role), "role_label",
-		ctx_t(c, role_label(a->role)), "org_name", org, "totp_enabled",
-		totp, "can_orgs", authz_can(a, AUTHZ_ORG_LIST, &mine),
-		"can_users", authz_can(a, AUTHZ_USER_LIST, &mine), "can_audit",
-		authz_can(a, AUTHZ_AUDIT_VIEW, NULL), "can_settings",
-		authz_can(a, AUTHZ_SETTINGS_EDIT, NULL));
+	return json_pack("{sI ss ss ss ss so* sb sb sb sb sb}", "id",
+			 (json_int_t)a->user_id, "name", c->sess.name, "email",
+			 c->sess.email, "role", role_name(a->role),
+			 "role_label", ctx_t(c, role_label(a->role)),
+			 "org_name", org, "totp_enabled", totp, "can_orgs",
+			 authz_can(a, AUTHZ_ORG_LIST, &mine), "can_users",
+			 authz_can(a, AUTHZ_USER_LIST, &mine), "can_audit",
+			 authz_can(a, AUTHZ_AUDIT_VIEW, NULL), "can_settings",
+			 authz_can(a, AUTHZ_SETTINGS_EDIT, NULL));
 }
 
 int
-page_render(struct http_request *req, struct http_response *resp,
-            int status, const char *name, json_t *data)
+page_render(struct http_request *req, struct http_response *resp, int status,
+	    const char *name, json_t *data)
 {
 	struct ctx *c = ctx_of(req);
 	const struct i18n_lang *l = i18n_lang_find(c->lang);
 	json_object_set_new(data, "lang", json_string(c->lang));
 	json_object_set_new(data, "script",
-	                    json_string(l ? l->script : "latin"));
+			    json_string(l ? l->script : "latin"));
 	json_object_set_new(data, "languages", languages_json(req, c->lang));
 	/* The style sheet's URL changes with its content, so browsers may
 	 * keep it for a year and still never show a stale one. */
@@ -379,12 +381,12 @@ page_render(struct http_request *req, struct http_response *resp,
 	if (u != NULL)
 		json_object_set_new(data, "user", u);
 	buf_reset(&resp->body);
-	enum err rc = views_render(c->app->views, c->lang, name, data,
-	                           &resp->body);
+	enum err rc =
+		views_render(c->app->views, c->lang, name, data, &resp->body);
 	json_decref(data);
 	if (rc) {
 		log_error("[req=%s] cannot render %s: %s", req->id, name,
-		          err_str(rc));
+			  err_str(rc));
 		buf_reset(&resp->body);
 		return 500;
 	}
@@ -394,7 +396,7 @@ page_render(struct http_request *req, struct http_response *resp,
 
 int
 redirect_flash(struct http_request *req, struct http_response *resp,
-               const char *location, const char *msgid)
+	       const char *location, const char *msgid)
 {
 	(void)req;
 	for (size_t i = 0; i < sizeof flashes / sizeof flashes[0]; i++)
@@ -402,7 +404,7 @@ redirect_flash(struct http_request *req, struct http_response *resp,
 			char v[8];
 			snprintf(v, sizeof v, "%zu", i);
 			struct http_cookie_opts f = {COOKIE_FLASH, v, 60, true,
-			                             "Lax"};
+						     "Lax"};
 			http_set_cookie(resp, &f);
 			break;
 		}
@@ -477,8 +479,7 @@ static const struct error_text errors[] = {
 };
 
 void
-app_error_page(struct http_request *req, struct http_response *resp,
-               int status)
+app_error_page(struct http_request *req, struct http_response *resp, int status)
 {
 	struct app *app = req->app;
 	struct ctx *c = ctx_of(req);
@@ -497,8 +498,8 @@ app_error_page(struct http_request *req, struct http_response *resp,
 	struct db *keep = c->db;
 	c->db = NULL; /* an error page touches no database */
 	json_t *d = json_pack("{ss ss ss}", "heading", ctx_t(c, e->heading),
-	                      "message", ctx_t(c, e->message), "request_id",
-	                      req->id);
+			      "message", ctx_t(c, e->message), "request_id",
+			      req->id);
 	int rc = page_render(req, resp, status, "error", d);
 	c->db = keep;
 	if (rc != status) {

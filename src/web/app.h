@@ -30,7 +30,7 @@ enum access {
 	ACCESS_STAFF,      /* fully signed in */
 };
 
-struct views; /* compiled templates per language (view.c) */
+struct views;      /* compiled templates per language (view.c) */
 struct page_cache; /* rendered public pages (cache.c) */
 
 struct app {
@@ -40,7 +40,7 @@ struct app {
 	struct crypto_key index_key; /* keyed hashes (throttle addresses) */
 	struct views *views;
 	struct page_cache *home_cache; /* one slot per language */
-	struct http_static statics; /* static/ files, with ETags */
+	struct http_static statics;    /* static/ files, with ETags */
 	struct http_static_file *static_files;
 	bool demo; /* the database holds demo data */
 };
@@ -54,20 +54,20 @@ struct ctx {
 	struct session sess; /* valid when signed_in */
 	struct actor actor;  /* ROLE_NONE for the public */
 	char csrf[CRYPTO_TOKEN_CHARS + 1];
-	const char *flash;   /* one-off message from the previous page */
+	const char *flash; /* one-off message from the previous page */
 };
 
 enum err app_init(struct app *app, const struct config *cfg,
-                  const struct crypto_key *master, struct buf *msg);
+		  const struct crypto_key *master, struct buf *msg);
 void app_release(struct app *app);
 
 /* The route table and the hooks for http_server_config. */
 extern const struct http_route app_routes[];
 extern const size_t app_route_count;
 int app_guard(struct http_request *req, struct http_response *resp,
-              const struct http_route *route);
+	      const struct http_route *route);
 void app_error_page(struct http_request *req, struct http_response *resp,
-                    int status);
+		    int status);
 void app_thread_init(void *app);
 /* Closes this thread's database connection (at thread exit). */
 void app_thread_release(void *app);
@@ -91,11 +91,11 @@ const char *ctx_t(const struct ctx *c, const char *msgid);
  * token, menus.  Returns `status`, or 500 when rendering failed.
  */
 int page_render(struct http_request *req, struct http_response *resp,
-                int status, const char *name, json_t *data);
+		int status, const char *name, json_t *data);
 
 /* Sets a one-off message shown on the next page, then redirects (303). */
 int redirect_flash(struct http_request *req, struct http_response *resp,
-                   const char *location, const char *msgid);
+		   const char *location, const char *msgid);
 
 /* Parses a positive id from a route capture; 0 when malformed. */
 int64_t param_id(struct http_request *req, size_t i);

@@ -33,15 +33,15 @@ safe_next(const char *next)
 
 static int
 login_page(struct http_request *req, struct http_response *resp, int status,
-           const char *error, const char *email)
+	   const char *error, const char *email)
 {
 	struct ctx *c = ctx_of(req);
 	ctx_need_csrf(req, resp);
 	json_t *d = json_pack("{ss ss}", "next",
-	                      safe_next(http_query(req, "next")
-	                                        ? http_query(req, "next")
-	                                        : http_form(req, "next")),
-	                      "email", email ? email : "");
+			      safe_next(http_query(req, "next")
+						? http_query(req, "next")
+						: http_form(req, "next")),
+			      "email", email ? email : "");
 	if (error)
 		json_object_set_new(d, "error", json_string(ctx_t(c, error)));
 	return page_render(req, resp, status, "login", d);
@@ -73,38 +73,37 @@ auth_login(struct http_request *req, struct http_response *resp)
 	if (str_empty(email) || str_empty(password) || strlen(email) > 254 ||
 	    strlen(password) > 1024)
 		return login_page(req, resp, 400,
-		                  N_("Please type your e-mail address and "
-		                     "password."),
-		                  email && strlen(email) <= 254 ? email : "");
+				  N_("Please type your e-mail address and "
+				     "password."),
+				  email && strlen(email) <= 254 ? email : "");
 	char addr_hash[CRYPTO_TOKEN_CHARS + 1];
 	crypto_hmac_b64(&c->app->index_key, c->actor.address,
-	                strlen(c->actor.address), addr_hash);
+			strlen(c->actor.address), addr_hash);
 	struct login_policy pol = {cfg->login_max_failures, cfg->login_lock,
-	                           cfg->login_ip_max};
+				   cfg->login_ip_max};
 	struct login_result res;
 	enum err rc = login_password(c->db, &pol, email, password,
-	                             c->actor.address, addr_hash, &res);
+				     c->actor.address, addr_hash, &res);
 	switch (rc) {
-	case ERR_OK:
-		break;
+	case ERR_OK: break;
 	case ERR_DENIED:
 		return login_page(req, resp, 401,
-		                  N_("That e-mail address and password do not "
-		                     "match. Please try again."),
-		                  email);
+				  N_("That e-mail address and password do not "
+				     "match. Please try again."),
+				  email);
 	case ERR_LOCKED:
-		return login_page(req, resp, 423,
-		                  N_("This account is locked for a while after "
-		                     "too many wrong passwords. Please try again "
-		                     "later or ask your admin."),
-		                  email);
+		return login_page(
+			req, resp, 423,
+			N_("This account is locked for a while after "
+			   "too many wrong passwords. Please try again "
+			   "later or ask your admin."),
+			email);
 	case ERR_THROTTLED:
 		return login_page(req, resp, 429,
-		                  N_("Too many failed sign-ins from this "
-		                     "network. Please wait a few minutes."),
-		                  email);
-	default:
-		return 500;
+				  N_("Too many failed sign-ins from this "
+				     "network. Please wait a few minutes."),
+				  email);
+	default: return 500;
 	}
 	/* A new session on every login: an old token never gains rights. */
 	if (c->signed_in)
@@ -113,7 +112,7 @@ auth_login(struct http_request *req, struct http_response *resp)
 	enum session_stage stage =
 		res.totp_required ? SESSION_PASSWORD_OK : SESSION_FULL;
 	if (session_create(c->db, res.user_id, stage, cfg->session_absolute,
-	                   token))
+			   token))
 		return 500;
 	set_session_cookie(resp, token);
 	crypto_wipe(token, sizeof token);
@@ -130,10 +129,10 @@ auth_login(struct http_request *req, struct http_response *resp)
 	struct user_auth u;
 	if (user_auth_by_id(c->db, res.user_id, &u) == ERR_OK) {
 		struct actor who = {.user_id = u.id,
-		                    .org_id = u.org_id,
-		                    .label = u.email,
-		                    .address = c->actor.address,
-		                    .role = u.role};
+				    .org_id = u.org_id,
+				    .label = u.email,
+				    .address = c->actor.address,
+				    .role = u.role};
 		login_complete(c->db, &who);
 		user_auth_release(&u);
 	}
@@ -146,14 +145,14 @@ auth_login(struct http_request *req, struct http_response *resp)
 
 static int
 twofa_page(struct http_request *req, struct http_response *resp, int status,
-           const char *error, const char *new_secret)
+	   const char *error, const char *new_secret)
 {
 	struct ctx *c = ctx_of(req);
-	const char *next = safe_next(http_query(req, "next")
-	                                     ? http_query(req, "next")
-	                                     : http_form(req, "next"));
-	json_t *d = json_pack("{ss sb}", "next", next, "enrol",
-	                      new_secret != NULL);
+	const char *next =
+		safe_next(http_query(req, "next") ? http_query(req, "next")
+						  : http_form(req, "next"));
+	json_t *d =
+		json_pack("{ss sb}", "next", next, "enrol", new_secret != NULL);
 	if (error)
 		json_object_set_new(d, "error", json_string(ctx_t(c, error)));
 	if (new_secret) {
@@ -163,8 +162,8 @@ twofa_page(struct http_request *req, struct http_response *resp, int status,
 		buf_urlarg(&uri, c->sess.email, strlen(c->sess.email));
 		buf_printf(&uri, "?secret=%s&issuer=ATIS", new_secret);
 		char *svg = qr_svg(buf_cstr(&uri),
-		                   ctx_t(c, N_("QR code for the authenticator "
-		                               "app")));
+				   ctx_t(c, N_("QR code for the authenticator "
+					       "app")));
 		buf_release(&uri);
 		json_object_set_new(d, "secret", json_string(new_secret));
 		if (svg)
@@ -176,8 +175,7 @@ twofa_page(struct http_request *req, struct http_response *resp, int status,
 
 /* The secret to enrol: from the cookie if one is pending, else new. */
 static const char *
-pending_secret(struct http_request *req, struct http_response *resp,
-               bool make)
+pending_secret(struct http_request *req, struct http_response *resp, bool make)
 {
 	struct ctx *c = ctx_of(req);
 	const char *sealed = http_cookie_site(req, COOKIE_ENROL);
@@ -213,7 +211,7 @@ auth_2fa_form(struct http_request *req, struct http_response *resp)
 	bool enrolled = u.totp_sealed != NULL;
 	user_auth_release(&u);
 	return twofa_page(req, resp, 200, NULL,
-	                  enrolled ? NULL : pending_secret(req, resp, true));
+			  enrolled ? NULL : pending_secret(req, resp, true));
 }
 
 int
@@ -227,10 +225,10 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 	if (user_auth_by_id(c->db, c->sess.user_id, &u))
 		return 500;
 	struct actor who = {.user_id = u.id,
-	                    .org_id = u.org_id,
-	                    .label = arena_strdup(req->arena, u.email),
-	                    .address = c->actor.address,
-	                    .role = u.role};
+			    .org_id = u.org_id,
+			    .label = arena_strdup(req->arena, u.email),
+			    .address = c->actor.address,
+			    .role = u.role};
 	const char *secret = NULL;
 	char *opened = NULL;
 	if (u.totp_sealed != NULL) {
@@ -243,11 +241,11 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 	int64_t step = 0;
 	if (secret == NULL) {
 		/* An enrolment cookie that expired: start again. */
-		status = twofa_page(req, resp, 400,
-		                    N_("That took too long. Please scan the new "
-		                       "code."),
-		                    u.totp_sealed ? NULL
-		                                  : pending_secret(req, resp, true));
+		status = twofa_page(
+			req, resp, 400,
+			N_("That took too long. Please scan the new "
+			   "code."),
+			u.totp_sealed ? NULL : pending_secret(req, resp, true));
 		goto out;
 	}
 	const char *code = http_form(req, "code");
@@ -258,7 +256,8 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 			db_run(c->db,
 			       "UPDATE app_user SET failed_logins = 0,"
 			       " locked_until = ? WHERE id = ?",
-			       "ii", (int64_t)time(NULL) + cfg->login_lock, u.id);
+			       "ii", (int64_t)time(NULL) + cfg->login_lock,
+			       u.id);
 			session_destroy(c->db, c->sess.id);
 			status = http_redirect(resp, "/login");
 			goto out;
@@ -267,10 +266,11 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 		       "UPDATE app_user SET failed_logins = failed_logins + 1"
 		       " WHERE id = ?",
 		       "i", u.id);
-		status = twofa_page(req, resp, 401,
-		                    N_("That code is not right. Check the time on "
-		                       "your phone and try the newest code."),
-		                    u.totp_sealed ? NULL : secret);
+		status = twofa_page(
+			req, resp, 401,
+			N_("That code is not right. Check the time on "
+			   "your phone and try the newest code."),
+			u.totp_sealed ? NULL : secret);
 		goto out;
 	}
 	if (u.totp_sealed == NULL) {
@@ -278,7 +278,7 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 		user_set_totp(c->db, &who, u.id, seal, step);
 		free(seal);
 		struct http_cookie_opts del = {COOKIE_ENROL, "", 0, true,
-		                               "Strict"};
+					       "Strict"};
 		http_set_cookie(resp, &del);
 	} else {
 		user_set_totp_step(c->db, u.id, step);
@@ -287,7 +287,7 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 	session_destroy(c->db, c->sess.id);
 	char token[CRYPTO_TOKEN_CHARS + 1];
 	if (session_create(c->db, u.id, SESSION_FULL, cfg->session_absolute,
-	                   token)) {
+			   token)) {
 		status = 500;
 		goto out;
 	}
@@ -310,7 +310,7 @@ auth_logout(struct http_request *req, struct http_response *resp)
 	struct ctx *c = ctx_of(req);
 	if (db_begin_write(c->db) == ERR_OK) {
 		struct audit_event ev = {"logout", "user", c->sess.user_id,
-		                         c->sess.org_id, NULL};
+					 c->sess.org_id, NULL};
 		if (session_destroy(c->db, c->sess.id) ||
 		    audit_append(c->db, &c->actor, &ev) || db_commit(c->db)) {
 			db_rollback(c->db);

@@ -24,6 +24,6 @@ void page_cache_free(struct page_cache *pc);
 /* Appends slot `i`'s page to `out` if it is fresh; false otherwise. */
 bool page_cache_get(struct page_cache *pc, size_t i, struct buf *out);
 void page_cache_put(struct page_cache *pc, size_t i, const char *data,
-                    size_t len);
+		    size_t len);
 
 #endif

@@ -24,26 +24,25 @@ public_home(struct http_request *req, struct http_response *resp)
 	}
 	/* Where to go: the unions of the network, from the directory. */
 	json_t *contacts = json_array();
-	struct org_filter f = {.kind = "affiliate", .sort = "country",
-	                       .per_page = 50};
+	struct org_filter f = {
+		.kind = "affiliate", .sort = "country", .per_page = 50};
 	if (org_list(c->db, &f, contacts, NULL)) {
 		json_decref(contacts);
 		return 500;
 	}
 	size_t i;
 	json_t *o;
-	json_array_foreach(contacts, i, o)
-	{
+	json_array_foreach (contacts, i, o) {
 		const struct country *k = country_find(
 			json_string_value(json_object_get(o, "country")));
 		json_object_set_new(o, "country_name",
-		                    json_string(k ? ctx_t(c, k->name) : ""));
+				    json_string(k ? ctx_t(c, k->name) : ""));
 	}
 	int status = page_render(req, resp, 200, "home",
-	                         json_pack("{so}", "contacts", contacts));
+				 json_pack("{so}", "contacts", contacts));
 	if (status == 200 && shared)
 		page_cache_put(c->app->home_cache, slot, resp->body.data,
-		               resp->body.len);
+			       resp->body.len);
 	return status;
 }
 
@@ -54,7 +53,7 @@ public_lang(struct http_request *req, struct http_response *resp)
 	const char *next = http_query(req, "next");
 	if (l != NULL) {
 		struct http_cookie_opts o = {"atis_lang", l->tag,
-		                             365L * 24 * 3600, true, "Lax"};
+					     365L * 24 * 3600, true, "Lax"};
 		http_set_cookie(resp, &o);
 	}
 	/* http_redirect refuses anything but a local path. */
@@ -66,7 +65,7 @@ public_static(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
 	return http_static_serve(req, resp, &c->app->statics,
-	                         http_param(req, 0));
+				 http_param(req, 0));
 }
 
 int

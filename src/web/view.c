@@ -58,8 +58,10 @@ views_new(struct views **OUT, struct buf *msg)
 		for (size_t i = 0; i < embedded_count; i++) {
 			const struct embedded_file *f = &embedded_files[i];
 			size_t plen = strlen(f->path);
-			if (!str_starts(f->path, PREFIX) || plen < strlen(SUFFIX) ||
-			    strcmp(f->path + plen - strlen(SUFFIX), SUFFIX) != 0)
+			if (!str_starts(f->path, PREFIX) ||
+			    plen < strlen(SUFFIX) ||
+			    strcmp(f->path + plen - strlen(SUFFIX), SUFFIX) !=
+				    0)
 				continue;
 			struct view *w = &vl->items[vl->n];
 			size_t nlen = plen - strlen(PREFIX) - strlen(SUFFIX);
@@ -68,11 +70,11 @@ views_new(struct views **OUT, struct buf *msg)
 			memcpy(w->name, f->path + strlen(PREFIX), nlen);
 			w->name[nlen] = '\0';
 			rc = mustache_compile((const char *)f->data, f->len,
-			                      translate, (void *)vl->lang, &w->tmpl,
-			                      msg);
+					      translate, (void *)vl->lang,
+					      &w->tmpl, msg);
 			if (rc) {
-				buf_printf(msg, " (in %s, language %s)", f->path,
-				           vl->lang);
+				buf_printf(msg, " (in %s, language %s)",
+					   f->path, vl->lang);
 				break;
 			}
 			vl->n++;
@@ -102,7 +104,7 @@ views_free(struct views *v)
 
 enum err
 views_render(const struct views *v, const char *lang, const char *name,
-             json_t *data, struct buf *out)
+	     json_t *data, struct buf *out)
 {
 	const struct view_lang *vl = &v->langs[0];
 	for (size_t l = 0; l < v->n; l++)

@@ -19,7 +19,7 @@ struct views;
 enum err views_new(struct views **OUT, struct buf *msg);
 void views_free(struct views *v);
 /* Renders NAME in `lang` (falls back to English) into `out`. */
-enum err views_render(const struct views *v, const char *lang,
-                      const char *name, json_t *data, struct buf *out);
+enum err views_render(const struct views *v, const char *lang, const char *name,
+		      json_t *data, struct buf *out);
 
 #endif

@@ -44,7 +44,8 @@ harness_init(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    crypto_init() || otp_init()) {
-		fprintf(stderr, "harness: cannot start libcurl/libsodium/liboath\n");
+		fprintf(stderr,
+			"harness: cannot start libcurl/libsodium/liboath\n");
 		exit(1);
 	}
 	atexit(curl_global_cleanup);
@@ -91,7 +92,7 @@ child_env(const char *const defaults[], const char *const extra[])
 			size_t nlen = strcspn(v, "=");
 			size_t k = 0;
 			while (k < n && !(strncmp(env[k], v, nlen) == 0 &&
-			                  env[k][nlen] == '='))
+					  env[k][nlen] == '='))
 				k++;
 			env[k] = (char *)(uintptr_t)v;
 			if (k == n)
@@ -135,7 +136,7 @@ proc_run(const char *const argv[], const char *input, struct proc_result *OUT)
 
 void
 proc_run_env(const char *const argv[], const char *const extra_env[],
-             const char *input, struct proc_result *OUT)
+	     const char *input, struct proc_result *OUT)
 {
 	harness_init();
 	const char *args[64];
@@ -203,7 +204,7 @@ site_new(bool demo)
 	struct site *s = xcalloc(1, sizeof *s);
 	const char *tmp = getenv("TMPDIR");
 	snprintf(s->dir, sizeof s->dir, "%s/atis-http-XXXXXX",
-	         str_empty(tmp) ? "/tmp" : tmp);
+		 str_empty(tmp) ? "/tmp" : tmp);
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->db_path, sizeof s->db_path, "%s/atis.db", s->dir);
 	if (env_flag("ATIS_TEST_KEEP"))
@@ -272,7 +273,7 @@ site_remember_secret(struct site *s, const char *email, const char *secret)
 		s->nsecrets++;
 	snprintf(s->secrets[i].email, sizeof s->secrets[i].email, "%s", email);
 	snprintf(s->secrets[i].secret, sizeof s->secrets[i].secret, "%s",
-	         secret);
+		 secret);
 }
 
 int64_t
@@ -280,10 +281,10 @@ site_int(struct site *s, const char *sql, const char *text_arg)
 {
 	int64_t v = 0;
 	enum err rc = text_arg ? db_query_int(s->db, &v, sql, "t", text_arg)
-	                       : db_query_int(s->db, &v, sql, "");
+			       : db_query_int(s->db, &v, sql, "");
 	if (rc)
 		fprintf(stderr, "harness: %s: %s (%s)\n", sql, err_str(rc),
-		        db_errmsg(s->db));
+			db_errmsg(s->db));
 	assert_int_equal(rc, ERR_OK);
 	return v;
 }
@@ -293,10 +294,10 @@ site_audit_count(struct site *s, const char *action, const char *label)
 {
 	int64_t n = 0;
 	assert_int_equal(db_query_int(s->db, &n,
-	                              "SELECT count(*) FROM audit_log WHERE"
-	                              " action = ? AND actor_label = ?",
-	                              "tt", action, label),
-	                 ERR_OK);
+				      "SELECT count(*) FROM audit_log WHERE"
+				      " action = ? AND actor_label = ?",
+				      "tt", action, label),
+			 ERR_OK);
 	return n;
 }
 
@@ -306,7 +307,7 @@ site_exec(struct site *s, const char *sql)
 	enum err rc = db_exec(s->db, sql);
 	if (rc)
 		fprintf(stderr, "harness: %s: %s (%s)\n", sql, err_str(rc),
-		        db_errmsg(s->db));
+			db_errmsg(s->db));
 	assert_int_equal(rc, ERR_OK);
 }
 
@@ -320,8 +321,9 @@ print_log(const char *path)
 		return;
 	char *log = read_all(f);
 	fclose(f);
-	fprintf(stderr, "---- atis serve log (%s) ----\n%s---- end of log ----\n",
-	        path, log);
+	fprintf(stderr,
+		"---- atis serve log (%s) ----\n%s---- end of log ----\n", path,
+		log);
 	free(log);
 }
 
@@ -333,7 +335,7 @@ server_start(struct site *site, const char *const env[])
 	struct server *srv = xcalloc(1, sizeof *srv);
 	srv->site = site;
 	snprintf(srv->log_path, sizeof srv->log_path, "%s/serve-%d.log",
-	         site->dir, ++count);
+		 site->dir, ++count);
 	static const char *const defaults[] = {
 		"ATIS_THREADS=2",
 		"ATIS_LOGIN_IP_MAX_FAILURES=100000",
@@ -341,15 +343,17 @@ server_start(struct site *site, const char *const env[])
 		NULL,
 	};
 	char **envp = child_env(defaults, env);
-	const char *args[] = {harness_bin(), "serve", "--db", site->db_path,
-	                      "--listen", "127.0.0.1:0", NULL};
+	const char *args[] = {harness_bin(), "serve",    "--db",
+			      site->db_path, "--listen", "127.0.0.1:0",
+			      NULL};
 	int out[2];
 	assert_int_equal(pipe(out), 0);
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int log = open(srv->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int log =
+			open(srv->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(out[1], 1);
 		if (log >= 0)
 			dup2(log, 2);
@@ -371,8 +375,8 @@ server_start(struct site *site, const char *const env[])
 	while (n + 1 < sizeof line && memchr(line, '\n', n) == NULL) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left = START_TIMEOUT_MS -
-		            ((now.tv_sec - t0.tv_sec) * 1000 +
-		             (now.tv_nsec - t0.tv_nsec) / 1000000);
+			    ((now.tv_sec - t0.tv_sec) * 1000 +
+			     (now.tv_nsec - t0.tv_nsec) / 1000000);
 		struct pollfd p = {srv->stdout_fd, POLLIN, 0};
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
 			break;
@@ -399,7 +403,7 @@ server_start(struct site *site, const char *const env[])
 	}
 	if (port == 0) {
 		fprintf(stderr, "harness: atis serve did not start: \"%s\"\n",
-		        line);
+			line);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		print_log(srv->log_path);
@@ -430,7 +434,8 @@ server_stop(struct server *srv)
 	if (got == srv->pid) {
 		status = exit_code(ws);
 	} else {
-		fprintf(stderr, "harness: atis serve did not stop on SIGTERM\n");
+		fprintf(stderr,
+			"harness: atis serve did not stop on SIGTERM\n");
 		kill(srv->pid, SIGKILL);
 		waitpid(srv->pid, NULL, 0);
 		status = -1;
@@ -585,7 +590,7 @@ client_set_cookie(struct client *c, const char *name, const char *value)
 {
 	char line[1024];
 	snprintf(line, sizeof line, "127.0.0.1\tFALSE\t/\tFALSE\t0\t%s\t%s",
-	         name, value);
+		 name, value);
 	curl_easy_setopt(c->curl, CURLOPT_COOKIELIST, line);
 }
 
@@ -611,7 +616,7 @@ note_csrf(struct client *c)
 
 struct reply *
 client_request(struct client *c, const char *method, const char *path,
-               const char *const headers[], const char *body, size_t len)
+	       const char *const headers[], const char *body, size_t len)
 {
 	CURL *h = c->curl;
 	reply_reset(&c->r);
@@ -630,13 +635,14 @@ client_request(struct client *c, const char *method, const char *path,
 	if (body != NULL) {
 		if (len == (size_t)-1)
 			len = strlen(body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	}
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET") != 0 &&
-	         !(strcmp(method, "POST") == 0 && body != NULL))
+		 !(strcmp(method, "POST") == 0 && body != NULL))
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	struct growing hd = {0}, bd = {0};
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -653,7 +659,7 @@ client_request(struct client *c, const char *method, const char *path,
 	c->r.len = bd.len;
 	if (rc != CURLE_OK) {
 		print_message("harness: %s %s: %s\n", method, path,
-		              curl_easy_strerror(rc));
+			      curl_easy_strerror(rc));
 		c->r.status = 0;
 		return &c->r;
 	}
@@ -717,7 +723,8 @@ client_post_form(struct client *c, const char *path, ...)
 	const char *first = va_arg(ap, const char *);
 	char *body = encode_list(first, ap);
 	va_end(ap);
-	struct reply *r = client_request(c, "POST", path, NULL, body, (size_t)-1);
+	struct reply *r =
+		client_request(c, "POST", path, NULL, body, (size_t)-1);
 	free(body);
 	return r;
 }
@@ -760,8 +767,8 @@ reply_header(struct reply *r, const char *name)
 				v++;
 				vlen--;
 			}
-			while (vlen > 0 && (v[vlen - 1] == ' ' ||
-			                    v[vlen - 1] == '\t'))
+			while (vlen > 0 &&
+			       (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 				vlen--;
 			return reply_keep(r, xstrndup(v, vlen));
 		}
@@ -798,8 +805,8 @@ html_unescape(const char *s, size_t n)
 	static const struct {
 		const char *ent;
 		char ch;
-	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'},   {"&gt;", '>'},
-	            {"&quot;", '"'}, {"&#39;", '\''}, {"&#x2F;", '/'}};
+	} ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+		    {"&quot;", '"'}, {"&#39;", '\''}, {"&#x2F;", '/'}};
 	char *out = xmalloc(n + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
@@ -841,13 +848,15 @@ reply_set_cookie(struct reply *r, const char *name)
 	for (const char *line = r->head ? r->head : ""; *line;) {
 		size_t llen = strcspn(line, "\r\n");
 		static const char sc[] = "Set-Cookie:";
-		if (llen > strlen(sc) && strncasecmp(line, sc, strlen(sc)) == 0) {
+		if (llen > strlen(sc) &&
+		    strncasecmp(line, sc, strlen(sc)) == 0) {
 			const char *v = line + strlen(sc);
 			while (*v == ' ')
 				v++;
 			if (strncmp(v, name, nlen) == 0 && v[nlen] == '=')
 				return reply_keep(
-					r, xstrndup(v, llen - (size_t)(v - line)));
+					r,
+					xstrndup(v, llen - (size_t)(v - line)));
 		}
 		line += llen;
 		while (*line == '\r' || *line == '\n')
@@ -858,7 +867,7 @@ reply_set_cookie(struct reply *r, const char *name)
 
 void
 assert_reply_status(const struct reply *r, long want, const char *file,
-                    int line)
+		    int line)
 {
 	if (r->status == want)
 		return;
@@ -867,21 +876,21 @@ assert_reply_status(const struct reply *r, long want, const char *file,
 	const char *main_part = strstr(body, "<main");
 	const char *loc = r->head ? strcasestr(r->head, "\nLocation:") : NULL;
 	print_error("%s:%d: status %ld, expected %ld%s%.*s\n%.800s\n", file,
-	            line, r->status, want, loc ? " →" : "",
-	            loc ? (int)strcspn(loc + 10, "\r\n") : 0,
-	            loc ? loc + 10 : "", main_part ? main_part : body);
+		    line, r->status, want, loc ? " →" : "",
+		    loc ? (int)strcspn(loc + 10, "\r\n") : 0,
+		    loc ? loc + 10 : "", main_part ? main_part : body);
 	_fail(file, line);
 }
 
 void
-assert_reply_redirect(struct reply *r, const char *location,
-                      const char *file, int line)
+assert_reply_redirect(struct reply *r, const char *location, const char *file,
+		      int line)
 {
 	assert_reply_status(r, 303, file, line);
 	const char *loc = reply_header(r, "Location");
 	if (loc == NULL || strcmp(loc, location) != 0) {
 		print_error("%s:%d: Location \"%s\", expected \"%s\"\n", file,
-		            line, loc ? loc : "(none)", location);
+			    line, loc ? loc : "(none)", location);
 		_fail(file, line);
 	}
 }
@@ -893,27 +902,29 @@ client_login(struct client *c, const char *email, const char *password)
 {
 	assert_status(client_get(c, "/login"), 200);
 	return client_post(c, "/login", "email", email, "password", password,
-	                   NULL);
+			   NULL);
 }
 
 void
 totp_code(const char *secret, int steps, char out[7])
 {
-	assert_int_equal(otp_code(secret, time(NULL) + 30 * steps, out), ERR_OK);
+	assert_int_equal(otp_code(secret, time(NULL) + 30 * steps, out),
+			 ERR_OK);
 }
 
 struct reply *
 client_second_factor(struct client *c, const char *email)
 {
 	struct site *site = c->srv->site;
-	const char *loc = c->r.status == 303 ? reply_header(&c->r, "Location")
-	                                     : NULL;
+	const char *loc =
+		c->r.status == 303 ? reply_header(&c->r, "Location") : NULL;
 	char path[1024];
 	snprintf(path, sizeof path, "%s",
-	         loc && str_starts(loc, "/login/2fa") ? loc : "/login/2fa");
+		 loc && str_starts(loc, "/login/2fa") ? loc : "/login/2fa");
 	struct reply *r = client_get(c, path);
 	assert_status(r, 200);
-	const char *shown = reply_between(r, "<code class=\"secret\">", "</code>");
+	const char *shown =
+		reply_between(r, "<code class=\"secret\">", "</code>");
 	if (shown != NULL)
 		site_remember_secret(site, email, shown);
 	const char *secret = site_secret(site, email);
@@ -922,14 +933,14 @@ client_second_factor(struct client *c, const char *email)
 	char next_copy[1024];
 	snprintf(next_copy, sizeof next_copy, "%s", next ? next : "/staff");
 	assert_int_equal(db_run(site->db,
-	                        "UPDATE app_user SET totp_last_step = 0"
-	                        " WHERE email = ?",
-	                        "t", email),
-	                 ERR_OK);
+				"UPDATE app_user SET totp_last_step = 0"
+				" WHERE email = ?",
+				"t", email),
+			 ERR_OK);
 	char code[7];
 	totp_code(secret, 0, code);
 	return client_post(c, "/login/2fa", "next", next_copy, "code", code,
-	                   NULL);
+			   NULL);
 }
 
 void

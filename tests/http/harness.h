@@ -55,11 +55,11 @@ struct proc_result {
  * ends it), `input` on standard input (NULL: empty).  Release with
  * proc_result_release. */
 void proc_run(const char *const argv[], const char *input,
-              struct proc_result *OUT);
+	      struct proc_result *OUT);
 /* The same with `env` ("NAME=value", NULL-terminated) added to the
  * environment; other ATIS_* variables of ours are not passed on. */
 void proc_run_env(const char *const argv[], const char *const env[],
-                  const char *input, struct proc_result *OUT);
+		  const char *input, struct proc_result *OUT);
 void proc_result_release(struct proc_result *r);
 
 /* ---- a database -------------------------------------------------------- */
@@ -88,8 +88,7 @@ const char *site_secret(const struct site *s, const char *email);
 int64_t site_int(struct site *s, const char *sql, const char *text_arg);
 /* How many audit entries of `action` were made by `label` (an e-mail
  * address, or a tool's name). */
-int64_t site_audit_count(struct site *s, const char *action,
-                         const char *label);
+int64_t site_audit_count(struct site *s, const char *action, const char *label);
 /* Runs SQL on the test's connection and asserts it worked. */
 void site_exec(struct site *s, const char *sql);
 
@@ -136,7 +135,7 @@ struct client {
 	char csrf[64];       /* the last CSRF token a page carried */
 	struct reply r;      /* the last reply */
 	struct client *next; /* every live client, freed at exit at the
-	                        latest (a failed assertion skips frees) */
+				latest (a failed assertion skips frees) */
 };
 
 struct client *client_new(struct server *srv);
@@ -147,8 +146,7 @@ void client_add_header(struct client *c, const char *line);
  * request). */
 const char *client_cookie(struct client *c, const char *name);
 /* Puts a cookie for the server into the jar. */
-void client_set_cookie(struct client *c, const char *name,
-                       const char *value);
+void client_set_cookie(struct client *c, const char *name, const char *value);
 /* Empties the jar. */
 void client_clear_cookies(struct client *c);
 
@@ -158,8 +156,8 @@ void client_clear_cookies(struct client *c);
  * `len` == (size_t)-1 meaning strlen).  Returns &c->r.
  */
 struct reply *client_request(struct client *c, const char *method,
-                             const char *path, const char *const headers[],
-                             const char *body, size_t len);
+			     const char *path, const char *const headers[],
+			     const char *body, size_t len);
 struct reply *client_get(struct client *c, const char *path);
 /* POSTs exactly the fields given: name, value, …, NULL (url-encoded). */
 struct reply *client_post_form(struct client *c, const char *path, ...);
@@ -172,8 +170,7 @@ char *form_encode(const char *first, ...);
 const char *reply_header(struct reply *r, const char *name);
 bool reply_has(const struct reply *r, const char *needle);
 /* The text between the first `open` and the next `close`, or NULL. */
-const char *reply_between(struct reply *r, const char *open,
-                          const char *close);
+const char *reply_between(struct reply *r, const char *open, const char *close);
 /* The value="…" of the form control named `name` (HTML entities
  * decoded), or NULL. */
 const char *reply_input(struct reply *r, const char *name);
@@ -182,20 +179,21 @@ const char *reply_input(struct reply *r, const char *name);
 const char *reply_set_cookie(struct reply *r, const char *name);
 
 /* Asserts the status, printing the body when it is wrong. */
-#define assert_status(r, want) assert_reply_status((r), (want), __FILE__, __LINE__)
+#define assert_status(r, want)                                                 \
+	assert_reply_status((r), (want), __FILE__, __LINE__)
 void assert_reply_status(const struct reply *r, long want, const char *file,
-                         int line);
+			 int line);
 /* Asserts a 303 to exactly `location`. */
-#define assert_redirect(r, location) \
+#define assert_redirect(r, location)                                           \
 	assert_reply_redirect((r), (location), __FILE__, __LINE__)
 void assert_reply_redirect(struct reply *r, const char *location,
-                           const char *file, int line);
+			   const char *file, int line);
 
 /* ---- signing in -------------------------------------------------------- */
 
 /* GET /login, then POST the form; returns the reply to the POST. */
 struct reply *client_login(struct client *c, const char *email,
-                           const char *password);
+			   const char *password);
 /* The current 6-digit code for `secret`, `steps` steps of 30 s ahead. */
 void totp_code(const char *secret, int steps, char out[7]);
 /*
@@ -208,7 +206,6 @@ void totp_code(const char *secret, int steps, char out[7]);
 struct reply *client_second_factor(struct client *c, const char *email);
 /* Signs in completely (password, then a code where one is asked for)
  * and asserts the client ends on /staff. */
-void client_sign_in(struct client *c, const char *email,
-                    const char *password);
+void client_sign_in(struct client *c, const char *email, const char *password);
 
 #endif

@@ -29,7 +29,7 @@ setup(void **state)
 	/* All three start before any session exists: each purges expired
 	 * sessions (by its own rules) as it starts. */
 	const char *main_env[] = {"ATIS_LOGIN_MAX_FAILURES=3",
-	                          "ATIS_LOGIN_LOCK_SECONDS=3", NULL};
+				  "ATIS_LOGIN_LOCK_SECONDS=3", NULL};
 	const char *idle_env[] = {"ATIS_SESSION_IDLE_SECONDS=2", NULL};
 	const char *abs_env[] = {"ATIS_SESSION_ABSOLUTE_SECONDS=3", NULL};
 	srv = server_start(site, main_env);
@@ -42,7 +42,8 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	int rc = server_stop(srv) | server_stop(idle_srv) | server_stop(abs_srv);
+	int rc =
+		server_stop(srv) | server_stop(idle_srv) | server_stop(abs_srv);
 	srv = idle_srv = abs_srv = NULL;
 	site_free(site);
 	return rc == 0 ? 0 : -1;
@@ -65,7 +66,7 @@ test_login_ok(void **state)
 	assert_non_null(reply_set_cookie(r, "atis_csrf"));
 	/* E-mail addresses are matched without regard to case. */
 	r = client_post(c, "/login", "email", "Focal@PH.demo.atis.invalid",
-	                "password", DEMO_PW, NULL);
+			"password", DEMO_PW, NULL);
 	assert_redirect(r, "/staff");
 	const char *set = reply_set_cookie(r, "atis_session");
 	assert_non_null(set);
@@ -102,16 +103,15 @@ static void
 test_login_next_stays_on_site(void **state)
 {
 	(void)state;
-	static const char *const nexts[] = {"/admin/orgs", "//evil.example",
-	                                    "https://evil.example",
-	                                    "/\\evil.example",
-	                                    "/\t/evil.example"};
+	static const char *const nexts[] = {
+		"/admin/orgs", "//evil.example", "https://evil.example",
+		"/\\evil.example", "/\t/evil.example"};
 	for (size_t i = 0; i < sizeof nexts / sizeof nexts[0]; i++) {
 		struct client *c = client_new(srv);
 		assert_status(client_get(c, "/login"), 200);
-		struct reply *r =
-			client_post(c, "/login", "email", FP_PH_EMAIL,
-		                    "password", DEMO_PW, "next", nexts[i], NULL);
+		struct reply *r = client_post(c, "/login", "email", FP_PH_EMAIL,
+					      "password", DEMO_PW, "next",
+					      nexts[i], NULL);
 		assert_status(r, 303);
 		const char *loc = reply_header(r, "Location");
 		assert_non_null(loc);
@@ -132,7 +132,7 @@ test_wrong_password(void **state)
 	struct reply *r = client_login(c, email, "not-the-password");
 	assert_status(r, 401);
 	assert_true(reply_has(r, "That e-mail address and password do not "
-	                         "match."));
+				 "match."));
 	assert_string_equal(reply_input(r, "email"), email);
 	assert_null(reply_set_cookie(r, "atis_session"));
 	assert_true(site_audit_count(site, "login.fail", email) >= 1);
@@ -140,7 +140,7 @@ test_wrong_password(void **state)
 	r = client_login(c, "nobody@nowhere.invalid", DEMO_PW);
 	assert_status(r, 401);
 	assert_true(reply_has(r, "That e-mail address and password do not "
-	                         "match."));
+				 "match."));
 	/* Nothing typed. */
 	r = client_login(c, "", "");
 	assert_status(r, 400);
@@ -166,12 +166,14 @@ test_lockout(void **state)
 	assert_null(reply_set_cookie(r, "atis_session"));
 	assert_status(client_get(c, "/staff"), 303);
 
-	assert_true(site_audit_count(site, "login.fail", email) >= MAX_FAILURES + 1);
+	assert_true(site_audit_count(site, "login.fail", email) >=
+		    MAX_FAILURES + 1);
 	assert_int_equal(site_audit_count(site, "account.locked", email), 1);
 	assert_int_equal(site_audit_count(site, "login.ok", email), 0);
-	assert_true(site_int(site,
-	                     "SELECT locked_until FROM app_user WHERE email = ?",
-	                     email) > time(NULL));
+	assert_true(
+		site_int(site,
+			 "SELECT locked_until FROM app_user WHERE email = ?",
+			 email) > time(NULL));
 
 	/* The lock ends by itself. */
 	pause_ms(LOCK_SECONDS * 1000 + 200);
@@ -195,7 +197,7 @@ test_logout_ends_session(void **state)
 	/* Without its token the form does nothing. */
 	assert_status(client_post_form(c, "/logout", NULL), 403);
 	assert_status(client_post_form(c, "/logout", "csrf", "forged", NULL),
-	              403);
+		      403);
 	assert_status(client_get(c, "/staff"), 200);
 
 	struct reply *r = client_post(c, "/logout", NULL);
@@ -205,18 +207,20 @@ test_logout_ends_session(void **state)
 	assert_non_null(strstr(del, "Max-Age=0"));
 	assert_true(reply_has(client_get(c, "/"), "You are signed out."));
 	assert_redirect(client_get(c, "/staff"), "/login?next=%2Fstaff");
-	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM session s JOIN app_user u"
-	                          " ON u.id = s.user_id WHERE u.email = ?",
-	                          email),
-	                 0);
+	assert_int_equal(
+		site_int(site,
+			 "SELECT count(*) FROM session s JOIN app_user u"
+			 " ON u.id = s.user_id WHERE u.email = ?",
+			 email),
+		0);
 	assert_int_equal(site_audit_count(site, "logout", email), 1);
 
 	/* The old cookie, replayed, opens nothing. */
 	struct client *thief = client_new(srv);
 	client_set_cookie(thief, "atis_session", token);
 	assert_redirect(client_get(thief, "/staff"), "/login?next=%2Fstaff");
-	assert_redirect(client_get(thief, "/account"), "/login?next=%2Faccount");
+	assert_redirect(client_get(thief, "/account"),
+			"/login?next=%2Faccount");
 	client_free(thief);
 	client_free(c);
 }
@@ -233,7 +237,7 @@ test_idle_expiry(void **state)
 	r = client_get(c, "/login?next=%2Fstaff");
 	assert_status(r, 200);
 	assert_true(reply_has(r, "Your session has ended. Please sign in "
-	                         "again."));
+				 "again."));
 	client_free(c);
 }
 
@@ -266,20 +270,20 @@ test_csrf(void **state)
 	assert_status(client_get(c, "/login"), 200);
 	assert_true(strlen(c->csrf) > 20);
 	assert_status(client_post_form(c, "/login", "email", email, "password",
-	                               DEMO_PW, NULL),
-	              403);
+				       DEMO_PW, NULL),
+		      403);
 	assert_status(client_post_form(c, "/login", "csrf", "x", "email", email,
-	                               "password", DEMO_PW, NULL),
-	              403);
+				       "password", DEMO_PW, NULL),
+		      403);
 	assert_status(client_post_form(c, "/login", "csrf", other_token,
-	                               "email", email, "password", DEMO_PW,
-	                               NULL),
-	              403);
+				       "email", email, "password", DEMO_PW,
+				       NULL),
+		      403);
 	/* Without the cookie it is bound to, a token is worth nothing. */
 	struct client *bare = client_new(srv);
 	assert_status(client_post_form(bare, "/login", "csrf", c->csrf, "email",
-	                               email, "password", DEMO_PW, NULL),
-	              403);
+				       email, "password", DEMO_PW, NULL),
+		      403);
 	client_free(bare);
 	assert_int_equal(site_audit_count(site, "login.ok", email), 0);
 
@@ -287,9 +291,9 @@ test_csrf(void **state)
 	client_sign_in(c, email, DEMO_PW);
 	client_sign_in(other, email, DEMO_PW);
 	assert_status(client_post_form(c, "/logout", "csrf", other_token, NULL),
-	              403);
+		      403);
 	assert_status(client_post_form(c, "/logout", "csrf", other->csrf, NULL),
-	              403);
+		      403);
 	assert_status(client_get(c, "/staff"), 200);
 
 	/* An admin form. */
@@ -297,16 +301,16 @@ test_csrf(void **state)
 	client_sign_in(ra, RA_EMAIL, DEMO_PW);
 	assert_status(client_get(ra, "/admin/settings"), 200);
 	assert_status(client_post_form(ra, "/admin/settings", "require_2fa_all",
-	                               "1", NULL),
-	              403);
+				       "1", NULL),
+		      403);
 	assert_status(client_post_form(ra, "/admin/settings", "csrf",
-	                               other->csrf, "require_2fa_all", "1",
-	                               NULL),
-	              403);
-	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM setting WHERE value = '1'",
-	                          NULL),
-	                 0);
+				       other->csrf, "require_2fa_all", "1",
+				       NULL),
+		      403);
+	assert_int_equal(
+		site_int(site, "SELECT count(*) FROM setting WHERE value = '1'",
+			 NULL),
+		0);
 	client_free(ra);
 	client_free(other);
 	client_free(c);
@@ -324,30 +328,31 @@ test_password_change(void **state)
 	client_sign_in(c, email, DEMO_PW);
 	assert_status(client_get(c, "/account"), 200);
 
-	struct reply *r = client_post(c, "/account/password", "current",
-	                              "wrong-password", "password", newpw,
-	                              "password2", newpw, NULL);
+	struct reply *r =
+		client_post(c, "/account/password", "current", "wrong-password",
+			    "password", newpw, "password2", newpw, NULL);
 	assert_status(r, 400);
 	assert_true(reply_has(r, "Your current password is not right."));
 	r = client_post(c, "/account/password", "current", DEMO_PW, "password",
-	                newpw, "password2", "something-else-1", NULL);
+			newpw, "password2", "something-else-1", NULL);
 	assert_status(r, 400);
 	assert_true(reply_has(r, "The two new passwords are not the same."));
 	r = client_post(c, "/account/password", "current", DEMO_PW, "password",
-	                "short", "password2", "short", NULL);
+			"short", "password2", "short", NULL);
 	assert_status(r, 400);
 	assert_true(reply_has(r, "Use a password of at least 10 characters."));
 	assert_int_equal(site_audit_count(site, "password.change", email), 0);
 
 	r = client_post(c, "/account/password", "current", DEMO_PW, "password",
-	                newpw, "password2", newpw, NULL);
+			newpw, "password2", newpw, NULL);
 	assert_redirect(r, "/account");
 	assert_true(reply_has(client_get(c, "/account"),
-	                      "Your password has been changed."));
+			      "Your password has been changed."));
 	assert_int_equal(site_audit_count(site, "password.change", email), 1);
 	/* This session goes on; the others are ended. */
 	assert_status(client_get(c, "/staff"), 200);
-	assert_redirect(client_get(elsewhere, "/staff"), "/login?next=%2Fstaff");
+	assert_redirect(client_get(elsewhere, "/staff"),
+			"/login?next=%2Fstaff");
 
 	assert_redirect(client_post(c, "/logout", NULL), "/");
 	assert_status(client_login(c, email, DEMO_PW), 401);
@@ -361,24 +366,24 @@ static struct reply *
 post_user_form(struct client *c, const char *email, bool disabled)
 {
 	int64_t id = site_int(site, "SELECT id FROM app_user WHERE email = ?",
-	                      email);
+			      email);
 	char path[64], org[32], name[256], role[32];
 	snprintf(path, sizeof path, "/admin/users/%lld", (long long)id);
 	struct reply *r = client_get(c, path);
 	assert_status(r, 200);
 	snprintf(name, sizeof name, "%s", reply_input(r, "name"));
 	snprintf(org, sizeof org, "%lld",
-	         (long long)site_int(site,
-	                             "SELECT org_id FROM app_user WHERE email = ?",
-	                             email));
+		 (long long)site_int(
+			 site, "SELECT org_id FROM app_user WHERE email = ?",
+			 email));
 	struct db_stmt *st = db_query(
 		site->db, "SELECT role FROM app_user WHERE id = ?", "i", id);
 	assert_true(db_step(st));
 	snprintf(role, sizeof role, "%s", db_col_text(st, 0));
 	db_finalize(st);
 	return client_post(c, path, "name", name, "org_id", org, "role", role,
-	                   "language", "", "disabled", disabled ? "1" : "",
-	                   NULL);
+			   "language", "", "disabled", disabled ? "1" : "",
+			   NULL);
 }
 
 /* A disabled account loses its sessions and cannot sign in. */
@@ -421,13 +426,15 @@ test_address_throttle(void **state)
 	struct server *t = server_start(site, env);
 	struct client *c = client_new(t);
 	for (int i = 0; i < 3; i++) {
-		long st = client_login(c, "nobody@nowhere.invalid", "guess-1234")
-		                  ->status;
+		long st =
+			client_login(c, "nobody@nowhere.invalid", "guess-1234")
+				->status;
 		assert_true(st == 401 || st == 429);
 	}
 	struct reply *r = client_login(c, FP_PH_EMAIL, DEMO_PW);
 	assert_status(r, 429);
-	assert_true(reply_has(r, "Too many failed sign-ins from this network."));
+	assert_true(
+		reply_has(r, "Too many failed sign-ins from this network."));
 	assert_null(reply_set_cookie(r, "atis_session"));
 	client_free(c);
 	assert_int_equal(server_stop(t), 0);
@@ -441,10 +448,10 @@ test_account_language(void **state)
 	(void)state;
 	const char *email = "focal@sg.demo.atis.invalid";
 	assert_int_equal(db_run(site->db,
-	                        "UPDATE app_user SET language = 'th'"
-	                        " WHERE email = ?",
-	                        "t", email),
-	                 ERR_OK);
+				"UPDATE app_user SET language = 'th'"
+				" WHERE email = ?",
+				"t", email),
+			 ERR_OK);
 	struct client *c = client_new(srv);
 	client_add_header(c, "Accept-Language: vi");
 	assert_true(reply_has(client_get(c, "/"), "<html lang=\"vi\">"));
@@ -494,7 +501,8 @@ test_client_address(void **state)
 	for (size_t i = 0; i < sizeof xff / sizeof xff[0]; i++) {
 		c = client_new(proxied);
 		client_add_header(c, xff[i][0]);
-		assert_redirect(client_login(c, FP_PH_EMAIL, DEMO_PW), "/staff");
+		assert_redirect(client_login(c, FP_PH_EMAIL, DEMO_PW),
+				"/staff");
 		last_login_address(FP_PH_EMAIL, addr);
 		if (strcmp(addr, xff[i][1]) != 0)
 			print_error("%s\n", xff[i][0]);
@@ -536,5 +544,5 @@ main(void)
 		cmocka_unit_test(test_servers_stop_cleanly),
 	};
 	return cmocka_run_group_tests_name("signing in", tests, setup,
-	                                   teardown);
+					   teardown);
 }

@@ -20,7 +20,7 @@ setup(void **state)
 	(void)state;
 	site = site_new(true);
 	const char *env[] = {"ATIS_LOGIN_MAX_FAILURES=3",
-	                     "ATIS_LOGIN_LOCK_SECONDS=60", NULL};
+			     "ATIS_LOGIN_LOCK_SECONDS=60", NULL};
 	srv = server_start(site, env);
 	return 0;
 }
@@ -69,7 +69,8 @@ test_two_step_enrolment_and_login(void **state)
 
 	r = client_get(c, "/login/2fa?next=%2Fstaff");
 	assert_status(r, 200);
-	const char *shown = reply_between(r, "<code class=\"secret\">", "</code>");
+	const char *shown =
+		reply_between(r, "<code class=\"secret\">", "</code>");
 	assert_non_null(shown);
 	char secret[64];
 	snprintf(secret, sizeof secret, "%s", shown);
@@ -85,9 +86,9 @@ test_two_step_enrolment_and_login(void **state)
 	assert_non_null(strstr(r->body, secret));
 	assert_redirect(client_get(c, "/staff"), "/login/2fa");
 	assert_true(site_int(site,
-	                     "SELECT totp_secret IS NULL FROM app_user"
-	                     " WHERE email = ?",
-	                     email));
+			     "SELECT totp_secret IS NULL FROM app_user"
+			     " WHERE email = ?",
+			     email));
 
 	totp_code(secret, 0, code);
 	r = client_post(c, "/login/2fa", "next", "/staff", "code", code, NULL);
@@ -98,8 +99,8 @@ test_two_step_enrolment_and_login(void **state)
 
 	/* Stored sealed, not as the key the person typed. */
 	struct db_stmt *st = db_query(
-		site->db, "SELECT totp_secret FROM app_user WHERE email = ?", "t",
-		email);
+		site->db, "SELECT totp_secret FROM app_user WHERE email = ?",
+		"t", email);
 	assert_true(db_step(st));
 	const char *stored = db_col_text(st, 0);
 	assert_non_null(stored);
@@ -117,8 +118,8 @@ test_two_step_enrolment_and_login(void **state)
 	assert_null(strstr(r->body, secret));
 	totp_code(secret, 1, code); /* the step after the one used */
 	assert_redirect(client_post(c, "/login/2fa", "next", "/staff", "code",
-	                            code, NULL),
-	                "/staff");
+				    code, NULL),
+			"/staff");
 	assert_status(client_get(c, "/staff"), 200);
 	client_free(c);
 }
@@ -141,7 +142,7 @@ test_two_step_code_used_once(void **state)
 	assert_status(client_get(c, "/login/2fa"), 200);
 	site_exec(site, "UPDATE app_user SET totp_last_step = 0");
 	assert_redirect(client_post(c, "/login/2fa", "code", used, NULL),
-	                "/staff");
+			"/staff");
 	assert_status(client_get(c, "/staff"), 200);
 	assert_redirect(client_post(c, "/logout", NULL), "/");
 	assert_status(client_login(c, email, DEMO_PW), 303);
@@ -151,7 +152,7 @@ test_two_step_code_used_once(void **state)
 	char next[7];
 	totp_code(secret, 1, next);
 	assert_redirect(client_post(c, "/login/2fa", "code", next, NULL),
-	                "/staff");
+			"/staff");
 	client_free(c);
 }
 
@@ -174,23 +175,23 @@ test_two_step_guesses_are_limited(void **state)
 
 	/* MAX_FAILURES - 1 wrong codes … */
 	assert_redirect(client_login(c, email, DEMO_PW),
-	                "/login/2fa?next=%2Fstaff");
+			"/login/2fa?next=%2Fstaff");
 	assert_status(client_get(c, "/login/2fa"), 200);
 	for (int i = 0; i < MAX_FAILURES - 1; i++)
 		assert_status(client_post(c, "/login/2fa", "code", bad, NULL),
-		              401);
+			      401);
 	/* … the password again, and one more wrong code: that is
 	 * MAX_FAILURES in a row, so the account locks and the half-made
 	 * session ends. */
 	assert_redirect(client_login(c, email, DEMO_PW),
-	                "/login/2fa?next=%2Fstaff");
+			"/login/2fa?next=%2Fstaff");
 	assert_status(client_get(c, "/login/2fa"), 200);
 	struct reply *r = client_post(c, "/login/2fa", "code", bad, NULL);
 	if (r->status != 303)
 		print_error("wrong code number %d was answered %ld: signing in "
-		            "with the password reset the count of wrong "
-		            "codes\n",
-		            MAX_FAILURES, r->status);
+			    "with the password reset the count of wrong "
+			    "codes\n",
+			    MAX_FAILURES, r->status);
 	assert_redirect(r, "/login");
 	assert_status(client_login(c, email, DEMO_PW), 423);
 	client_free(c);
@@ -207,8 +208,8 @@ test_require_two_step_for_all(void **state)
 	assert_status(r, 200);
 	assert_false(reply_has(r, "checked"));
 	assert_redirect(client_post(ra, "/admin/settings", "require_2fa_all",
-	                            "1", NULL),
-	                "/admin/settings");
+				    "1", NULL),
+			"/admin/settings");
 	r = client_get(ra, "/admin/settings");
 	assert_true(reply_has(r, "value=\"1\" checked"));
 	assert_true(reply_has(r, "Saved."));
@@ -221,24 +222,24 @@ test_require_two_step_for_all(void **state)
 	r = client_second_factor(c, focal);
 	assert_redirect(r, "/staff");
 	assert_true(site_int(site,
-	                     "SELECT totp_secret IS NOT NULL FROM app_user"
-	                     " WHERE email = ?",
-	                     focal));
+			     "SELECT totp_secret IS NOT NULL FROM app_user"
+			     " WHERE email = ?",
+			     focal));
 	/* … and may not turn it off while the rule stands. */
 	assert_status(client_get(c, "/account"), 200);
-	assert_status(client_post(c, "/account/2fa/off", "current", DEMO_PW,
-	                          NULL),
-	              403);
+	assert_status(
+		client_post(c, "/account/2fa/off", "current", DEMO_PW, NULL),
+		403);
 	client_free(c);
 
 	/* Off again: a focal point who never enrolled signs in directly. */
 	assert_status(client_get(ra, "/admin/settings"), 200);
 	assert_redirect(client_post(ra, "/admin/settings", NULL),
-	                "/admin/settings");
-	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM setting WHERE value = '1'",
-	                          NULL),
-	                 0);
+			"/admin/settings");
+	assert_int_equal(
+		site_int(site, "SELECT count(*) FROM setting WHERE value = '1'",
+			 NULL),
+		0);
 	c = client_new(srv);
 	assert_redirect(client_login(c, FP_PH_EMAIL, DEMO_PW), "/staff");
 	client_free(c);
@@ -256,18 +257,19 @@ test_two_step_optional_for_focal_point(void **state)
 	struct reply *r = client_get(c, "/account");
 	assert_true(reply_has(r, "action=\"/account/2fa/start\""));
 	assert_redirect(client_post(c, "/account/2fa/start", NULL),
-	                "/login/2fa?next=/account");
+			"/login/2fa?next=/account");
 	/* Until a code proves the app, the session is only half there. */
 	assert_redirect(client_get(c, "/staff"), "/login/2fa");
 	r = client_get(c, "/login/2fa?next=/account");
 	assert_status(r, 200);
-	const char *shown = reply_between(r, "<code class=\"secret\">", "</code>");
+	const char *shown =
+		reply_between(r, "<code class=\"secret\">", "</code>");
 	assert_non_null(shown);
 	char secret[64], code[7];
 	snprintf(secret, sizeof secret, "%s", shown);
 	totp_code(secret, 0, code);
 	r = client_post(c, "/login/2fa", "next", reply_input(r, "next"), "code",
-	                code, NULL);
+			code, NULL);
 	assert_redirect(r, "/account");
 	r = client_get(c, "/account");
 	assert_status(r, 200);
@@ -277,19 +279,20 @@ test_two_step_optional_for_focal_point(void **state)
 	/* Now every sign-in asks for a code. */
 	assert_redirect(client_post(c, "/logout", NULL), "/");
 	assert_redirect(client_login(c, email, DEMO_PW),
-	                "/login/2fa?next=%2Fstaff");
+			"/login/2fa?next=%2Fstaff");
 	r = client_get(c, "/login/2fa?next=%2Fstaff");
 	assert_false(reply_has(r, "class=\"secret\""));
 	totp_code(secret, 1, code);
 	assert_redirect(client_post(c, "/login/2fa", "code", code, NULL),
-	                "/staff");
+			"/staff");
 	assert_status(client_get(c, "/account"), 200);
-	r = client_post(c, "/account/2fa/off", "current", "wrong-password", NULL);
+	r = client_post(c, "/account/2fa/off", "current", "wrong-password",
+			NULL);
 	assert_status(r, 400);
 	assert_true(reply_has(r, "Your current password is not right."));
-	assert_redirect(client_post(c, "/account/2fa/off", "current", DEMO_PW,
-	                            NULL),
-	                "/account");
+	assert_redirect(
+		client_post(c, "/account/2fa/off", "current", DEMO_PW, NULL),
+		"/account");
 	assert_int_equal(site_audit_count(site, "totp.disable", email), 1);
 	assert_redirect(client_post(c, "/logout", NULL), "/");
 	assert_redirect(client_login(c, email, DEMO_PW), "/staff");
@@ -299,9 +302,9 @@ test_two_step_optional_for_focal_point(void **state)
 	client_sign_in(a, "admin@kh.demo.atis.invalid", DEMO_PW);
 	assert_status(client_get(a, "/account"), 200);
 	assert_false(reply_has(&a->r, "action=\"/account/2fa/off\""));
-	assert_status(client_post(a, "/account/2fa/off", "current", DEMO_PW,
-	                          NULL),
-	              403);
+	assert_status(
+		client_post(a, "/account/2fa/off", "current", DEMO_PW, NULL),
+		403);
 	client_free(a);
 	client_free(c);
 }
@@ -327,5 +330,5 @@ main(void)
 		cmocka_unit_test(test_server_stops_cleanly),
 	};
 	return cmocka_run_group_tests_name("two-step verification", tests,
-	                                   setup, teardown);
+					   setup, teardown);
 }

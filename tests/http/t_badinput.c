@@ -67,7 +67,7 @@ test_not_found(void **state)
 	struct reply *r = client_get(c, "/no/such/page");
 	assert_status(r, 404);
 	assert_string_equal(reply_header(r, "Content-Type"),
-	                    "text/html; charset=utf-8");
+			    "text/html; charset=utf-8");
 	assert_true(reply_has(r, "<html lang=\"en\">"));
 	assert_true(reply_has(r, "Page not found"));
 	assert_request_id_logged(r, 404);
@@ -156,12 +156,13 @@ test_malformed_form(void **state)
 	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
 		char body[256];
 		snprintf(body, sizeof body, "csrf=%s&%s", c->csrf, bodies[i]);
-		struct reply *r =
-			client_request(c, "POST", "/login", NULL, body, (size_t)-1);
+		struct reply *r = client_request(c, "POST", "/login", NULL,
+						 body, (size_t)-1);
 		if (r->status != 400)
 			print_error("body: %s\n", bodies[i]);
 		assert_status(r, 400);
-		assert_true(reply_has(r, "Something in this request was wrong"));
+		assert_true(
+			reply_has(r, "Something in this request was wrong"));
 	}
 	/* The same in a query string or a path. */
 	assert_status(client_get(c, "/?lang=%zz"), 400);
@@ -175,8 +176,8 @@ test_malformed_cookie(void **state)
 {
 	(void)state;
 	static const char *const cookies[] = {
-		"Cookie: atis_lang",           "Cookie: =th",
-		"Cookie: atis_lang=\"th",      "Cookie: a b=c",
+		"Cookie: atis_lang",        "Cookie: =th",
+		"Cookie: atis_lang=\"th",   "Cookie: a b=c",
 		"Cookie: atis_lang=t\x01h",
 	};
 	struct client *c = client_new(srv);
@@ -189,7 +190,7 @@ test_malformed_cookie(void **state)
 	}
 	/* Well-formed ones, unknown or not, are fine. */
 	const char *ok[] = {"Cookie: atis_lang=th; other=\"x\";  third=3",
-	                    NULL};
+			    NULL};
 	struct reply *r = client_request(c, "GET", "/", ok, NULL, 0);
 	assert_status(r, 200);
 	assert_true(reply_has(r, "<html lang=\"th\">"));
@@ -201,17 +202,21 @@ test_invalid_utf8(void **state)
 {
 	(void)state;
 	static const char *const fields[] = {
-		"email=%FF%FE@x.invalid", "email=%C3%28", "email=%ED%A0%80",
-		"email=%C0%AF", "email=a%00b", "password=%F8%88%80%80%80",
+		"email=%FF%FE@x.invalid",
+		"email=%C3%28",
+		"email=%ED%A0%80",
+		"email=%C0%AF",
+		"email=a%00b",
+		"password=%F8%88%80%80%80",
 	};
 	struct client *c = client_new(srv);
 	assert_status(client_get(c, "/login"), 200);
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		char body[256];
 		snprintf(body, sizeof body, "csrf=%s&password=x&%s", c->csrf,
-		         fields[i]);
-		struct reply *r =
-			client_request(c, "POST", "/login", NULL, body, (size_t)-1);
+			 fields[i]);
+		struct reply *r = client_request(c, "POST", "/login", NULL,
+						 body, (size_t)-1);
 		if (r->status != 400)
 			print_error("field: %s\n", fields[i]);
 		assert_status(r, 400);
@@ -220,9 +225,9 @@ test_invalid_utf8(void **state)
 	assert_status(client_get(c, "/?q=%C3%28"), 400);
 	assert_status(client_get(c, "/a%00b"), 400);
 	/* Valid UTF-8 goes through (the login then fails normally). */
-	struct reply *r = client_post(c, "/login", "email",
-	                              "ท\xc3\xa9st@example.invalid", "password",
-	                              "whatever-it-is", NULL);
+	struct reply *r =
+		client_post(c, "/login", "email", "ท\xc3\xa9st@example.invalid",
+			    "password", "whatever-it-is", NULL);
 	assert_status(r, 401);
 	client_free(c);
 }
@@ -239,9 +244,10 @@ test_org_name_too_long(void **state)
 	name[201] = '\0';
 	struct reply *r = client_post(
 		c, "/admin/orgs/new", "name", name, "kind", "cso", "country",
-		"PH", "languages", "fil en", "services", "Typed services <text>",
-		"contact_email", "typed@example.invalid", "contact_phone",
-		"+63 555 0101", "address", "Typed address", "website",
+		"PH", "languages", "fil en", "services",
+		"Typed services <text>", "contact_email",
+		"typed@example.invalid", "contact_phone", "+63 555 0101",
+		"address", "Typed address", "website",
 		"https://typed.example.org", "referral_partner", "1", NULL);
 	assert_status(r, 400);
 	assert_true(reply_has(r, "This is too long. Please shorten it."));
@@ -250,19 +256,20 @@ test_org_name_too_long(void **state)
 	assert_string_equal(reply_input(r, "name"), name);
 	assert_string_equal(reply_input(r, "languages"), "fil en");
 	assert_string_equal(reply_input(r, "contact_email"),
-	                    "typed@example.invalid");
+			    "typed@example.invalid");
 	assert_string_equal(reply_input(r, "contact_phone"), "+63 555 0101");
 	assert_string_equal(reply_input(r, "website"),
-	                    "https://typed.example.org");
+			    "https://typed.example.org");
 	assert_true(reply_has(r, "Typed services &lt;text&gt;"));
 	assert_true(reply_has(r, "Typed address"));
 	assert_true(reply_has(r, "<option value=\"cso\" selected>"));
-	assert_true(reply_has(r, "name=\"referral_partner\" value=\"1\" checked"));
+	assert_true(
+		reply_has(r, "name=\"referral_partner\" value=\"1\" checked"));
 	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM organisation WHERE"
-	                          " name LIKE 'nnn%'",
-	                          NULL),
-	                 0);
+				  "SELECT count(*) FROM organisation WHERE"
+				  " name LIKE 'nnn%'",
+				  NULL),
+			 0);
 
 	/* The limit counts characters, not bytes: 200 Thai ones pass. */
 	char thai[200 * 3 + 1];
@@ -270,16 +277,17 @@ test_org_name_too_long(void **state)
 		memcpy(thai + 3 * i, "\xe0\xb8\x81", 3); /* ก */
 	thai[600] = '\0';
 	r = client_post(c, "/admin/orgs/new", "name", thai, "kind", "cso",
-	                "country", "PH", NULL);
+			"country", "PH", NULL);
 	assert_status(r, 303);
-	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM organisation WHERE name = ?",
-	                          thai),
-	                 1);
+	assert_int_equal(
+		site_int(site,
+			 "SELECT count(*) FROM organisation WHERE name = ?",
+			 thai),
+		1);
 	/* A line break has no place in a name. */
 	assert_status(client_get(c, "/admin/orgs/new"), 200);
-	r = client_post(c, "/admin/orgs/new", "name", "Two\nlines", "kind", "cso",
-	                "country", "PH", NULL);
+	r = client_post(c, "/admin/orgs/new", "name", "Two\nlines", "kind",
+			"cso", "country", "PH", NULL);
 	assert_status(r, 400);
 	assert_true(reply_has(r, "Please remove line breaks"));
 	client_free(c);
@@ -293,7 +301,7 @@ assert_escaped(struct reply *r)
 	assert_null(strstr(r->body, "<img src=x"));
 	assert_null(strstr(r->body, "<svg onload"));
 	assert_true(reply_has(r, "&lt;script&gt;alert(&quot;n&quot;)"
-	                         "&lt;/script&gt; &amp; &#39;Co&#39;"));
+				 "&lt;/script&gt; &amp; &#39;Co&#39;"));
 }
 
 /* Text from people is shown as text, wherever it is shown. */
@@ -307,9 +315,10 @@ test_markup_is_escaped(void **state)
 	struct client *c = client_new(srv);
 	client_sign_in(c, AA_PH_EMAIL, DEMO_PW);
 	assert_status(client_get(c, "/admin/orgs/new"), 200);
-	struct reply *r = client_post(c, "/admin/orgs/new", "name", name, "kind",
-	                              "affiliate", "country", "PH", "services",
-	                              services, "contact_phone", phone, NULL);
+	struct reply *r =
+		client_post(c, "/admin/orgs/new", "name", name, "kind",
+			    "affiliate", "country", "PH", "services", services,
+			    "contact_phone", phone, NULL);
 	assert_status(r, 303);
 	char view[64];
 	snprintf(view, sizeof view, "%s", reply_header(r, "Location"));
@@ -407,6 +416,5 @@ main(void)
 		cmocka_unit_test(test_still_serving),
 		cmocka_unit_test(test_server_stops_cleanly),
 	};
-	return cmocka_run_group_tests_name("bad input", tests, setup,
-	                                   teardown);
+	return cmocka_run_group_tests_name("bad input", tests, setup, teardown);
 }

@@ -31,10 +31,10 @@ teardown(void **state)
 }
 
 /* Runs atis with the arguments (NULL-terminated) and `input`. */
-#define RUN(res, input, ...)                                               \
-	do {                                                                \
-		const char *argv_[] = {__VA_ARGS__, NULL};                  \
-		proc_run(argv_, (input), (res));                            \
+#define RUN(res, input, ...)                                                   \
+	do {                                                                   \
+		const char *argv_[] = {__VA_ARGS__, NULL};                     \
+		proc_run(argv_, (input), (res));                               \
 	} while (0)
 
 static void
@@ -48,7 +48,7 @@ assert_has(const char *text, const char *needle)
 /* Runs `atis CMD [SUB] --db PATH`. */
 static void
 run_on_db(const char *cmd, const char *sub, const char *path,
-          struct proc_result *OUT)
+	  struct proc_result *OUT)
 {
 	const char *argv[5];
 	size_t n = 0;
@@ -121,7 +121,8 @@ test_misuse(void **state)
 	assert_int_equal(r.status, 2);
 	proc_result_release(&r);
 	RUN(&r, NULL, "user", "add", "--db", site->db_path, "--email",
-	    "a@b.invalid", "--org", "1", "--role", "emperor", "--password-stdin");
+	    "a@b.invalid", "--org", "1", "--role", "emperor",
+	    "--password-stdin");
 	assert_int_equal(r.status, 2);
 	assert_has(r.err, "no such role");
 	proc_result_release(&r);
@@ -149,8 +150,8 @@ test_bad_settings(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		const char *env[] = {bad[i][0], NULL};
-		const char *argv[] = {"serve", "--db", site->db_path, "--listen",
-		                      "127.0.0.1:0", NULL};
+		const char *argv[] = {"serve",    "--db",        site->db_path,
+				      "--listen", "127.0.0.1:0", NULL};
 		if (strncmp(bad[i][0], "ATIS_LISTEN=", 12) == 0)
 			argv[3] = NULL; /* the flag would win over it */
 		struct proc_result r;
@@ -181,9 +182,9 @@ test_serve_without_database(void **state)
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	snprintf(key, sizeof key, "%s.key", path);
 	static const char *const cmds[][2] = {{"serve", NULL},
-	                                      {"migrate", NULL},
-	                                      {"demo", NULL},
-	                                      {"audit", "verify"}};
+					      {"migrate", NULL},
+					      {"demo", NULL},
+					      {"audit", "verify"}};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		run_on_db(cmds[i][0], cmds[i][1], path, &r);
 		assert_int_equal(r.status, 1);
@@ -253,9 +254,9 @@ test_corrupt_file(void **state)
 	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
 	close(fd);
 	static const char *const cmds[][2] = {{"serve", NULL},
-	                                      {"migrate", NULL},
-	                                      {"demo", NULL},
-	                                      {"audit", "verify"}};
+					      {"migrate", NULL},
+					      {"demo", NULL},
+					      {"audit", "verify"}};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		struct proc_result r;
 		run_on_db(cmds[i][0], cmds[i][1], path, &r);
@@ -284,7 +285,7 @@ test_empty_file(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	static const char *const cmds[][2] = {{"audit", "verify"},
-	                                      {"serve", NULL}};
+					      {"serve", NULL}};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		struct proc_result r;
 		run_on_db(cmds[i][0], cmds[i][1], path, &r);
@@ -294,8 +295,9 @@ test_empty_file(void **state)
 		struct stat sb;
 		assert_int_equal(stat(path, &sb), 0);
 		if (sb.st_size != 0)
-			print_error("atis %s left %lld bytes in an empty file\n",
-			            cmds[i][0], (long long)sb.st_size);
+			print_error(
+				"atis %s left %lld bytes in an empty file\n",
+				cmds[i][0], (long long)sb.st_size);
 		assert_int_equal(sb.st_size, 0);
 	}
 }
@@ -312,10 +314,10 @@ test_user_add(void **state)
 	assert_int_equal(r.status, 1);
 	assert_has(r.err, "at least 10 characters");
 	proc_result_release(&r);
-	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM app_user WHERE email = ?",
-	                          email),
-	                 0);
+	assert_int_equal(
+		site_int(site, "SELECT count(*) FROM app_user WHERE email = ?",
+			 email),
+		0);
 	RUN(&r, NULL, "user", "add", "--db", site->db_path, "--email", email,
 	    "--org", "DEMO Philippine Union Centre", "--role", "focal_point");
 	assert_int_equal(r.status, 2);
@@ -340,18 +342,18 @@ test_user_add(void **state)
 		" JOIN organisation o ON o.id = u.org_id WHERE u.email = ?",
 		"t", email);
 	assert_true(db_step(st));
-	assert_true(crypto_password_verify(db_col_text(st, 0),
-	                                   "long-enough-pw-1"));
+	assert_true(
+		crypto_password_verify(db_col_text(st, 0), "long-enough-pw-1"));
 	assert_string_equal(db_col_text(st, 1), "focal_point");
 	assert_string_equal(db_col_text(st, 2), "CLI User");
 	assert_string_equal(db_col_text(st, 3), "DEMO Philippine Union Centre");
 	db_finalize(st);
 	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM audit_log WHERE"
-	                          " action = 'user.create' AND actor_label ="
-	                          " 'atis user add' AND detail LIKE ?",
-	                          "%cli-user@example.invalid%"),
-	                 1);
+				  "SELECT count(*) FROM audit_log WHERE"
+				  " action = 'user.create' AND actor_label ="
+				  " 'atis user add' AND detail LIKE ?",
+				  "%cli-user@example.invalid%"),
+			 1);
 
 	/* Once only; and a role must fit the organisation. */
 	RUN(&r, "long-enough-pw-1\n", "user", "add", "--db", site->db_path,
@@ -383,10 +385,10 @@ test_org_add(void **state)
 		proc_result_release(&r);
 	}
 	assert_int_equal(site_int(site,
-	                          "SELECT count(*) FROM organisation WHERE"
-	                          " name = 'CLI Org'",
-	                          NULL),
-	                 0);
+				  "SELECT count(*) FROM organisation WHERE"
+				  " name = 'CLI Org'",
+				  NULL),
+			 0);
 	RUN(&r, NULL, "org", "add", "--db", site->db_path, "--name", "CLI Org",
 	    "--kind", "ngo", "--country", "TH", "--languages", "th en");
 	assert_int_equal(r.status, 0);
@@ -410,21 +412,21 @@ test_audit_verify(void **state)
 	assert_int_equal(r.status, 0);
 	char want[64];
 	snprintf(want, sizeof want, "audit log intact: %lld entries",
-	         (long long)n);
+		 (long long)n);
 	assert_has(r.out, want);
 	proc_result_release(&r);
 
 	/* The database refuses changes … */
 	assert_int_not_equal(db_exec(site->db, "UPDATE audit_log SET detail ="
-	                                       " 'x' WHERE id = 5"),
-	                     ERR_OK);
+					       " 'x' WHERE id = 5"),
+			     ERR_OK);
 	assert_int_not_equal(db_exec(site->db, "DELETE FROM audit_log"
-	                                       " WHERE id = 5"),
-	                     ERR_OK);
+					       " WHERE id = 5"),
+			     ERR_OK);
 	/* … and when someone gets past that, verify names the entry. */
 	site_exec(site, "DROP TRIGGER audit_log_no_update");
 	site_exec(site, "UPDATE audit_log SET detail = '{\"forged\":true}'"
-	                " WHERE id = 5");
+			" WHERE id = 5");
 	RUN(&r, NULL, "audit", "verify", "--db", site->db_path);
 	assert_int_equal(r.status, 1);
 	assert_has(r.out, "entry 5 is broken");
@@ -448,5 +450,5 @@ main(void)
 		cmocka_unit_test(test_audit_verify),
 	};
 	return cmocka_run_group_tests_name("command line", tests, setup,
-	                                   teardown);
+					   teardown);
 }

@@ -53,7 +53,7 @@ test_home_in_english_by_default(void **state)
 	struct reply *r = client_get(c, "/");
 	assert_status(r, 200);
 	assert_string_equal(reply_header(r, "Content-Type"),
-	                    "text/html; charset=utf-8");
+			    "text/html; charset=utf-8");
 	assert_lang(r, "en");
 	assert_true(reply_has(r, EN_TITLE));
 	/* The directory of unions is on it, demo data marked as such. */
@@ -127,9 +127,9 @@ test_language_switcher_stays_on_site(void **state)
 {
 	(void)state;
 	static const char *const nexts[] = {
-		"//evil.example/",       "https://evil.example/",
-		"/%5Cevil.example",      "%2F%2Fevil.example",
-		"/%09/evil.example",     "/%0D%0ALocation:%20http://evil",
+		"//evil.example/",     "https://evil.example/",
+		"/%5Cevil.example",    "%2F%2Fevil.example",
+		"/%09/evil.example",   "/%0D%0ALocation:%20http://evil",
 		"javascript:alert(1)",
 	};
 	struct client *c = client_new(srv);
@@ -149,7 +149,7 @@ test_language_switcher_stays_on_site(void **state)
 		seen[n] = '\0';
 		if (seen[0] != '/' || seen[1] == '/' || seen[1] == '\\')
 			print_error("next=%s gave Location \"%s\"\n", nexts[i],
-			            loc);
+				    loc);
 		assert_true(seen[0] == '/');
 		assert_true(seen[1] != '/' && seen[1] != '\\');
 	}
@@ -166,7 +166,7 @@ assert_security_headers(struct reply *r)
 	assert_non_null(strstr(csp, "frame-ancestors 'none'"));
 	assert_non_null(strstr(csp, "default-src 'self'"));
 	assert_string_equal(reply_header(r, "X-Content-Type-Options"),
-	                    "nosniff");
+			    "nosniff");
 	assert_string_equal(reply_header(r, "Referrer-Policy"), "no-referrer");
 	assert_non_null(reply_header(r, "X-Frame-Options"));
 }
@@ -240,7 +240,7 @@ test_gzip(void **state)
 	assert_non_null(strstr(reply_header(r, "Vary"), "Accept-Encoding"));
 	assert_true(r->len < plain_len);
 	assert_true(r->len > 2 && (unsigned char)r->body[0] == 0x1f &&
-	            (unsigned char)r->body[1] == 0x8b);
+		    (unsigned char)r->body[1] == 0x8b);
 	size_t n;
 	char *unz = gunzip(r->body, r->len, &n);
 	assert_int_equal(n, plain_len);
@@ -269,7 +269,7 @@ test_static_etag(void **state)
 	struct reply *r = client_get(c, "/static/atis.css");
 	assert_status(r, 200);
 	assert_string_equal(reply_header(r, "Content-Type"),
-	                    "text/css; charset=utf-8");
+			    "text/css; charset=utf-8");
 	assert_true(r->len > 0);
 	assert_non_null(strstr(reply_header(r, "Cache-Control"), "max-age="));
 	const char *etag = reply_header(r, "ETag");
@@ -295,9 +295,9 @@ test_static_etag(void **state)
 	/* Only static/ is served from there. */
 	assert_status(client_get(c, "/static/nope.css"), 404);
 	assert_status(client_get(c, "/static/../templates/layout.mustache"),
-	              404);
-	assert_status(
-		client_get(c, "/static/%2e%2e/templates/layout.mustache"), 404);
+		      404);
+	assert_status(client_get(c, "/static/%2e%2e/templates/layout.mustache"),
+		      404);
 	client_free(c);
 }
 
@@ -324,7 +324,7 @@ test_every_language(void **state)
 {
 	(void)state;
 	static const char *const tags[] = {"en", "fil", "id", "ms", "th", "vi",
-	                                   "km", "my", "lo", "ne", "bn"};
+					   "km", "my",  "lo", "ne", "bn"};
 	struct client *c = client_new(srv);
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
 		char cookie[64];
@@ -338,7 +338,7 @@ test_every_language(void **state)
 		bool english = strcmp(title, "Help for migrant workers") == 0;
 		if (english != (i == 0))
 			print_error("%s: the home page's title is \"%s\"\n",
-			            tags[i], title);
+				    tags[i], title);
 		assert_int_equal(english, i == 0);
 		/* The same through Accept-Language on a new visitor. */
 		struct client *d = client_new(srv);
@@ -372,7 +372,7 @@ test_https_deployment(void **state)
 	assert_null(strstr(set, "Domain="));
 	assert_null(reply_set_cookie(r, "atis_csrf"));
 	set = reply_set_cookie(client_get(c, "/lang?to=th&next=/"),
-	                       "__Host-atis_lang");
+			       "__Host-atis_lang");
 	assert_non_null(set);
 	assert_non_null(strstr(set, "; Secure"));
 
@@ -404,16 +404,17 @@ test_home_cache_refreshes(void **state)
 	struct reply *r = client_get(c, "/");
 	assert_status(r, 200);
 	assert_false(reply_has(r, "Newly Added Union Centre"));
-	site_exec(site,
-	          "INSERT INTO organisation (name, kind, country, created_at,"
-	          " updated_at) VALUES ('Newly Added Union Centre', 'affiliate',"
-	          " 'BN', 0, 0)");
+	site_exec(
+		site,
+		"INSERT INTO organisation (name, kind, country, created_at,"
+		" updated_at) VALUES ('Newly Added Union Centre', 'affiliate',"
+		" 'BN', 0, 0)");
 	usleep(1200 * 1000);
 	r = client_get(c, "/");
 	assert_status(r, 200);
 	assert_true(reply_has(r, "Newly Added Union Centre"));
 	site_exec(site, "DELETE FROM organisation WHERE name ="
-	                " 'Newly Added Union Centre'");
+			" 'Newly Added Union Centre'");
 	client_free(c);
 }
 
@@ -435,5 +436,5 @@ main(void)
 		cmocka_unit_test(test_server_stops_cleanly),
 	};
 	return cmocka_run_group_tests_name("public pages", tests, setup,
-	                                   teardown);
+					   teardown);
 }

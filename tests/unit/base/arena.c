@@ -84,7 +84,7 @@ test_big(void **state)
 	char *small2 = arena_strdup(a, "after");
 	assert_aligned(small2);
 	assert_true((unsigned char *)small2 + 6 <= big ||
-	            (unsigned char *)small2 >= big + big_n);
+		    (unsigned char *)small2 >= big + big_n);
 	assert_string_equal(small1, "before");
 	assert_string_equal(small2, "after");
 	assert_int_equal(big[0], 0x5A);
@@ -159,10 +159,9 @@ test_printf(void **state)
 {
 	struct arena *a = *state;
 	assert_string_equal(arena_printf(a, "%s-%d-%05.1f", "x", 42, 3.14159),
-	                    "x-42-003.1");
+			    "x-42-003.1");
 	assert_string_equal(arena_printf(a, "%s", ""), "");
-	assert_string_equal(vp(a, "%c%c%lld", 'o', 'k', (long long)-9),
-	                    "ok-9");
+	assert_string_equal(vp(a, "%c%c%lld", 'o', 'k', (long long)-9), "ok-9");
 	/* A result larger than a block. */
 	size_t n = 20000;
 	char *big = malloc(n + 1);
@@ -191,14 +190,10 @@ main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_alignment),
-		T(test_no_overlap),
-		T(test_big),
-		T(test_used),
-		T(test_zalloc),
-		T(test_strings),
-		T(test_printf),
-		cmocka_unit_test(test_free_null),
+		T(test_alignment), T(test_no_overlap),
+		T(test_big),       T(test_used),
+		T(test_zalloc),    T(test_strings),
+		T(test_printf),    cmocka_unit_test(test_free_null),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -147,10 +147,10 @@ test_html(void **state)
 	struct buf b;
 	buf_init(&b, 0);
 	assert_int_equal(buf_html(&b, S("<a href=\"x\">'Tom' & Jerry</a>")),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_string_equal(buf_cstr(&b),
-	                    "&lt;a href=&quot;x&quot;&gt;&#39;Tom&#39; &amp; "
-	                    "Jerry&lt;/a&gt;");
+			    "&lt;a href=&quot;x&quot;&gt;&#39;Tom&#39; &amp; "
+			    "Jerry&lt;/a&gt;");
 	buf_reset(&b);
 	assert_int_equal(buf_html(&b, S("plain ภาษาไทย text")), ERR_OK);
 	assert_string_equal(buf_cstr(&b), "plain ภาษาไทย text");
@@ -190,7 +190,7 @@ test_urlarg(void **state)
 	buf_init(&b, 0);
 	assert_int_equal(buf_urlarg(&b, S("a b&c=d/e?f#g+h%é~-_.Z9")), ERR_OK);
 	assert_string_equal(buf_cstr(&b),
-	                    "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25%C3%A9~-_.Z9");
+			    "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25%C3%A9~-_.Z9");
 	buf_reset(&b);
 	assert_int_equal(buf_urlarg(&b, "\0\n\xff", 3), ERR_OK);
 	assert_string_equal(buf_cstr(&b), "%00%0A%FF");

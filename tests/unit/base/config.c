@@ -19,11 +19,20 @@
 #include "base/config.h"
 
 static const char *const env_names[] = {
-	"ATIS_LISTEN", "ATIS_PUBLIC_URL", "ATIS_TRUSTED_PROXY", "ATIS_THREADS",
-	"ATIS_MAX_BODY", "ATIS_MAX_FIELD", "ATIS_DB", "ATIS_KEY_FILE",
-	"ATIS_DEFAULT_LANGUAGE", "ATIS_SESSION_IDLE_SECONDS",
-	"ATIS_SESSION_ABSOLUTE_SECONDS", "ATIS_LOGIN_MAX_FAILURES",
-	"ATIS_LOGIN_LOCK_SECONDS", "ATIS_LOGIN_IP_MAX_FAILURES",
+	"ATIS_LISTEN",
+	"ATIS_PUBLIC_URL",
+	"ATIS_TRUSTED_PROXY",
+	"ATIS_THREADS",
+	"ATIS_MAX_BODY",
+	"ATIS_MAX_FIELD",
+	"ATIS_DB",
+	"ATIS_KEY_FILE",
+	"ATIS_DEFAULT_LANGUAGE",
+	"ATIS_SESSION_IDLE_SECONDS",
+	"ATIS_SESSION_ABSOLUTE_SECONDS",
+	"ATIS_LOGIN_MAX_FAILURES",
+	"ATIS_LOGIN_LOCK_SECONDS",
+	"ATIS_LOGIN_IP_MAX_FAILURES",
 	"ATIS_LOG_LEVEL",
 };
 
@@ -110,26 +119,26 @@ test_file(void **state)
 {
 	struct fixture *f = *state;
 	write_file(f->path, "; a comment\n"
-	                    "[server]\n"
-	                    "listen = 0.0.0.0:9000\n"
-	                    "public_url = https://atis.example.org\n"
-	                    "threads = 8\n"
-	                    "max_body = 1024\n"
-	                    "trusted_proxy = 10.0.0.1\n"
-	                    "\n"
-	                    "[database]\n"
-	                    "path = /srv/atis/atis.db\n"
-	                    "\n"
-	                    "[site]\n"
-	                    "default_language = th\n"
-	                    "[security]\n"
-	                    "session_idle_seconds = 600\n"
-	                    "session_absolute_seconds = 7200\n"
-	                    "login_max_failures = 3\n"
-	                    "login_lock_seconds = 60\n"
-	                    "login_ip_max_failures = 20\n"
-	                    "[log]\n"
-	                    "level = debug\n");
+			    "[server]\n"
+			    "listen = 0.0.0.0:9000\n"
+			    "public_url = https://atis.example.org\n"
+			    "threads = 8\n"
+			    "max_body = 1024\n"
+			    "trusted_proxy = 10.0.0.1\n"
+			    "\n"
+			    "[database]\n"
+			    "path = /srv/atis/atis.db\n"
+			    "\n"
+			    "[site]\n"
+			    "default_language = th\n"
+			    "[security]\n"
+			    "session_idle_seconds = 600\n"
+			    "session_absolute_seconds = 7200\n"
+			    "login_max_failures = 3\n"
+			    "login_lock_seconds = 60\n"
+			    "login_ip_max_failures = 20\n"
+			    "[log]\n"
+			    "level = debug\n");
 	assert_int_equal(config_load_file(&f->c, f->path, &f->err), ERR_OK);
 	assert_int_equal(f->err.len, 0);
 	struct config *c = &f->c;
@@ -170,7 +179,7 @@ assert_where(const struct fixture *f, int line)
 	snprintf(want, sizeof want, "%s:%d:", f->path, line);
 	if (strncmp(buf_cstr(&f->err), want, strlen(want)) != 0)
 		fail_msg("message \"%s\" does not start with \"%s\"",
-		         buf_cstr(&f->err), want);
+			 buf_cstr(&f->err), want);
 }
 
 static void
@@ -178,10 +187,10 @@ test_file_unknown_key(void **state)
 {
 	struct fixture *f = *state;
 	write_file(f->path, "[server]\n"
-	                    "listen = 0.0.0.0:9000\n"
-	                    "colour = blue\n");
+			    "listen = 0.0.0.0:9000\n"
+			    "colour = blue\n");
 	assert_int_equal(config_load_file(&f->c, f->path, &f->err),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "colour"));
 	assert_non_null(strstr(buf_cstr(&f->err), "server"));
 	assert_where(f, 3);
@@ -193,7 +202,7 @@ test_file_unknown_section(void **state)
 	struct fixture *f = *state;
 	write_file(f->path, "[serv]\nlisten = 0.0.0.0:9000\n");
 	assert_int_equal(config_load_file(&f->c, f->path, &f->err),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "serv"));
 	assert_where(f, 2);
 	/* The key of the wrong section changed nothing. */
@@ -204,12 +213,12 @@ static void
 test_file_bad_number(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const bad[] = {"abc", "0", "257", "8x", "",
-	                                  "-4", "4.5"};
+	static const char *const bad[] = {"abc", "0",  "257", "8x",
+					  "",    "-4", "4.5"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[128];
 		snprintf(text, sizeof text, "[server]\n\nthreads = %s\n",
-		         bad[i]);
+			 bad[i]);
 		write_file(f->path, text);
 		buf_reset(&f->err);
 		if (config_load_file(&f->c, f->path, &f->err) != ERR_INVALID)
@@ -227,10 +236,10 @@ test_file_syntax(void **state)
 {
 	struct fixture *f = *state;
 	write_file(f->path, "[server]\n"
-	                    "listen = 0.0.0.0:9000\n"
-	                    "this is not ini\n");
+			    "listen = 0.0.0.0:9000\n"
+			    "this is not ini\n");
 	assert_int_equal(config_load_file(&f->c, f->path, &f->err),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_where(f, 3);
 }
 
@@ -241,11 +250,11 @@ test_file_several_errors(void **state)
 	struct fixture *f = *state;
 	char want[160];
 	write_file(f->path, "[server]\n"
-	                    "this is not ini\n"
-	                    "colour = blue\n"
-	                    "threads = many\n");
+			    "this is not ini\n"
+			    "colour = blue\n"
+			    "threads = many\n");
 	assert_int_equal(config_load_file(&f->c, f->path, &f->err),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	const char *m = buf_cstr(&f->err);
 	snprintf(want, sizeof want, "%s:3: ", f->path);
 	const char *colour = strstr(m, want);
@@ -303,22 +312,22 @@ test_precedence(void **state)
 {
 	struct fixture *f = *state;
 	write_file(f->path, "[server]\n"
-	                    "threads = 8\n"
-	                    "listen = 127.0.0.1:9001\n"
-	                    "max_field = 1000\n"
-	                    "[database]\n"
-	                    "path = from-file.db\n");
+			    "threads = 8\n"
+			    "listen = 127.0.0.1:9001\n"
+			    "max_field = 1000\n"
+			    "[database]\n"
+			    "path = from-file.db\n");
 	setenv("ATIS_THREADS", "16", 1);
 	setenv("ATIS_LISTEN", "127.0.0.1:9002", 1);
 	assert_int_equal(config_load_file(&f->c, f->path, &f->err), ERR_OK);
 	assert_int_equal(config_load_env(&f->c, &f->err), ERR_OK);
 	assert_int_equal(config_set(&f->c, "server", "threads", "32", &f->err),
-	                 ERR_OK);
-	assert_int_equal(f->c.threads, 32);                  /* flag */
+			 ERR_OK);
+	assert_int_equal(f->c.threads, 32);                 /* flag */
 	assert_string_equal(f->c.listen, "127.0.0.1:9002"); /* env */
-	assert_int_equal(f->c.max_field, 1000);              /* file */
-	assert_string_equal(f->c.db, "from-file.db");        /* file */
-	assert_int_equal(f->c.max_body, 16 * 1024 * 1024);   /* default */
+	assert_int_equal(f->c.max_field, 1000);             /* file */
+	assert_string_equal(f->c.db, "from-file.db");       /* file */
+	assert_int_equal(f->c.max_body, 16 * 1024 * 1024);  /* default */
 }
 
 static void
@@ -326,14 +335,14 @@ test_set(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(config_set(&f->c, "database", "path", "a.db", &f->err),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_string_equal(f->c.db, "a.db");
 	assert_int_equal(config_set(&f->c, "server", "nope", "1", &f->err),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "nope"));
 	buf_reset(&f->err);
 	assert_int_equal(config_set(&f->c, "server", "threads", "0", &f->err),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "server.threads"));
 	assert_int_equal(f->c.threads, 4);
 }
@@ -343,20 +352,20 @@ test_finish_https(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(config_set(&f->c, "server", "public_url",
-	                            "https://atis.example.org/", &f->err),
-	                 ERR_OK);
+				    "https://atis.example.org/", &f->err),
+			 ERR_OK);
 	assert_int_equal(config_finish(&f->c, &f->err), ERR_OK);
 	assert_true(f->c.https);
 
 	assert_int_equal(config_set(&f->c, "server", "public_url",
-	                            "http://atis.example.org/", &f->err),
-	                 ERR_OK);
+				    "http://atis.example.org/", &f->err),
+			 ERR_OK);
 	assert_int_equal(config_finish(&f->c, &f->err), ERR_OK);
 	assert_false(f->c.https);
 
 	assert_int_equal(config_set(&f->c, "server", "public_url",
-	                            "ftp://atis.example.org/", &f->err),
-	                 ERR_OK);
+				    "ftp://atis.example.org/", &f->err),
+			 ERR_OK);
 	assert_int_equal(config_finish(&f->c, &f->err), ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "public_url"));
 }
@@ -412,8 +421,9 @@ test_split_listen(void **state)
 	split_ok("[fe80::1%eth0]:8080", "fe80::1%eth0", 8080);
 
 	static const char *const bad[] = {
-		"8080", ":8080", "host:", "host:65536", "host:-1", "host:http",
-		"host:80x", "host: 80", "[::1]8080", "[::1:8080", "[]:80", "",
+		"8080",      ":8080",     "host:",    "host:65536",
+		"host:-1",   "host:http", "host:80x", "host: 80",
+		"[::1]8080", "[::1:8080", "[]:80",    "",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *a = NULL;

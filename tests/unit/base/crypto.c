@@ -138,7 +138,7 @@ test_key_load_errors(void **state)
 		write_bytes(path, bytes, sizes[i]);
 		if (crypto_key_load(path, &k) != ERR_CORRUPT)
 			fail_msg("a key file of %zu bytes was accepted",
-			         sizes[i]);
+				 sizes[i]);
 	}
 	write_bytes(path, bytes, 32);
 	assert_int_equal(crypto_key_load(path, &k), ERR_OK);
@@ -166,13 +166,13 @@ test_derive(void **state)
 	char hex[65];
 	hex_encode(csrf.bytes, 32, hex);
 	assert_string_equal(hex, "8e3ec85da881dc97d89fe2745a56762a"
-	                         "d6a96f6ba59496375bad6f8136f1ca98");
+				 "d6a96f6ba59496375bad6f8136f1ca98");
 	hex_encode(field.bytes, 32, hex);
 	assert_string_equal(hex, "a2cbf7101d6335ebbd59826c759ab0b7"
-	                         "fd6c69773cddf6be818965118222c2a4");
+				 "fd6c69773cddf6be818965118222c2a4");
 	hex_encode(index.bytes, 32, hex);
 	assert_string_equal(hex, "d9ee1790de7fff42eedec5202f5abd21"
-	                         "3a970cfacb6fe26b0745c6d612c671e6");
+				 "3a970cfacb6fe26b0745c6d612c671e6");
 
 	/* Another master gives other keys. */
 	master.bytes[0] ^= 1;
@@ -209,7 +209,7 @@ static bool
 is_b64url(const char *s)
 {
 	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                 "0123456789-_") == strlen(s);
+			 "0123456789-_") == strlen(s);
 }
 
 static void
@@ -238,10 +238,10 @@ test_sha256(void **state)
 	char out[CRYPTO_HASH_HEX];
 	crypto_sha256_hex("abc", 3, out);
 	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223"
-	                         "b00361a396177a9cb410ff61f20015ad");
+				 "b00361a396177a9cb410ff61f20015ad");
 	crypto_sha256_hex("", 0, out);
 	assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb924"
-	                         "27ae41e4649b934ca495991b7852b855");
+				 "27ae41e4649b934ca495991b7852b855");
 }
 
 static void
@@ -287,7 +287,10 @@ test_seal_open(void **state)
 	crypto_random(k.bytes, sizeof k.bytes);
 	crypto_random(other.bytes, sizeof other.bytes);
 	static const char *const texts[] = {
-		"", "x", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "ภาษาไทย & <html>",
+		"",
+		"x",
+		"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+		"ภาษาไทย & <html>",
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		char *s1 = crypto_seal_text(&k, texts[i]);
@@ -355,7 +358,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_key_create, teardown),
 		cmocka_unit_test_teardown(test_key_create_refuses_any_file,
-		                          teardown),
+					  teardown),
 		cmocka_unit_test_teardown(test_key_create_random, teardown),
 		cmocka_unit_test_teardown(test_key_load_errors, teardown),
 		cmocka_unit_test(test_derive),

@@ -21,8 +21,8 @@ test_langs(void **state)
 {
 	(void)state;
 	static const char *const shipped[] = {"en", "fil", "id", "ms",
-	                                      "th", "vi", "km", "my",
-	                                      "lo", "ne", "bn"};
+					      "th", "vi",  "km", "my",
+					      "lo", "ne",  "bn"};
 	assert_int_equal(i18n_lang_count, sizeof shipped / sizeof shipped[0]);
 	assert_string_equal(i18n_langs[0].tag, "en"); /* English first */
 	for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
@@ -38,12 +38,12 @@ test_langs(void **state)
 	for (size_t i = 0; i < i18n_lang_count; i++)
 		for (size_t k = i + 1; k < i18n_lang_count; k++)
 			assert_string_not_equal(i18n_langs[i].tag,
-			                        i18n_langs[k].tag);
+						i18n_langs[k].tag);
 	assert_null(i18n_lang_find(NULL));
 	assert_null(i18n_lang_find(""));
 	assert_null(i18n_lang_find("fr"));
-	assert_null(i18n_lang_find("TH"));  /* tags are stored lower-case */
-	assert_null(i18n_lang_find("fi"));  /* not a prefix match */
+	assert_null(i18n_lang_find("TH")); /* tags are stored lower-case */
+	assert_null(i18n_lang_find("fi")); /* not a prefix match */
 	assert_null(i18n_lang_find("th-TH"));
 }
 
@@ -57,23 +57,23 @@ test_catalogs(void **state)
 		const struct i18n_catalog *c = &i18n_catalogs[i];
 		if (i18n_lang_find(c->lang) == NULL)
 			fail_msg("catalog %s is not a shipped language",
-			         c->lang);
+				 c->lang);
 		assert_string_not_equal(c->lang, "en");
 		assert_true(c->n > 0);
 		for (size_t k = 0; k < c->n; k++) {
 			if (k > 0 &&
 			    strcmp(c->msgs[k - 1].id, c->msgs[k].id) >= 0)
 				fail_msg("catalog %s is not sorted at \"%s\"",
-				         c->lang, c->msgs[k].id);
+					 c->lang, c->msgs[k].id);
 			assert_true(utf8_valid(c->msgs[k].str,
-			                       strlen(c->msgs[k].str)));
+					       strlen(c->msgs[k].str)));
 		}
 	}
 	for (size_t i = 1; i < i18n_lang_count; i++) {
 		bool found = false;
 		for (size_t k = 0; k < i18n_catalog_count; k++)
 			found |= str_eq(i18n_catalogs[k].lang,
-			                i18n_langs[i].tag);
+					i18n_langs[i].tag);
 		if (!found)
 			fail_msg("%s has no catalog", i18n_langs[i].tag);
 	}
@@ -88,7 +88,7 @@ test_gettext(void **state)
 		const struct i18n_catalog *c = &i18n_catalogs[i];
 		for (size_t k = 0; k < c->n; k++)
 			assert_ptr_equal(i18n_gettext(c->lang, c->msgs[k].id),
-			                 c->msgs[k].str);
+					 c->msgs[k].str);
 	}
 	assert_string_equal(i18n_gettext("fil", "My account"), "Aking account");
 	/* No translation: the very msgid comes back. */
@@ -109,9 +109,9 @@ expect(const char *chosen, const char *accept, const char *fallback,
 	const char *got = i18n_negotiate(chosen, accept, fallback);
 	if (got == NULL || strcmp(got, want) != 0)
 		fail_msg("negotiate(%s, \"%s\", %s) = %s, not %s",
-		         chosen ? chosen : "NULL", accept ? accept : "NULL",
-		         fallback ? fallback : "NULL", got ? got : "NULL",
-		         want);
+			 chosen ? chosen : "NULL", accept ? accept : "NULL",
+			 fallback ? fallback : "NULL", got ? got : "NULL",
+			 want);
 	/* The answer is the table's own string. */
 	assert_ptr_equal(got, i18n_lang_find(want)->tag);
 }

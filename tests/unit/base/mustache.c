@@ -63,14 +63,14 @@ spec_one(const char *file, json_t *test)
 	parts.v = xcalloc(json_object_size(pj) + 1, sizeof(*parts.v));
 	const char *pname;
 	json_t *psrc;
-	json_object_foreach(pj, pname, psrc) {
+	json_object_foreach (pj, pname, psrc) {
 		struct partial *p = &parts.v[parts.n++];
 		p->name = pname;
 		const char *src = json_string_value(psrc);
 		if (mustache_compile(src, strlen(src), NULL, NULL, &p->t,
-		                     &err)) {
+				     &err)) {
 			print_error("FAIL %s: %s: partial %s: %s\n", file, name,
-			            pname, buf_cstr(&err));
+				    pname, buf_cstr(&err));
 			goto out;
 		}
 	}
@@ -83,10 +83,10 @@ spec_one(const char *file, json_t *test)
 	     memcmp(buf_cstr(&out), want, out.len) == 0;
 	if (!ok)
 		print_error("FAIL %s: %s\n"
-		            "  template: \"%s\"\n"
-		            "  expected: \"%s\"\n"
-		            "  got:      \"%s\" (%s)\n",
-		            file, name, tpl, want, buf_cstr(&out), err_str(rc));
+			    "  template: \"%s\"\n"
+			    "  expected: \"%s\"\n"
+			    "  got:      \"%s\" (%s)\n",
+			    file, name, tpl, want, buf_cstr(&out), err_str(rc));
 out:
 	for (size_t i = 0; i < parts.n; i++)
 		mustache_free(parts.v[i].t);
@@ -113,11 +113,11 @@ spec_file(const char *file)
 	if (spec == NULL)
 		fail_msg("cannot read %s: %s", path, jerr.text);
 	json_t *tests = json_object_get(spec, "tests");
-	json_array_foreach(tests, i, test)
+	json_array_foreach (tests, i, test)
 		failed += !spec_one(file, test);
 	size_t n = json_array_size(tests);
 	print_message("mustache spec %s: %zu/%zu passed\n", file, n - failed,
-	              n);
+		      n);
 	json_decref(spec);
 	assert_true(n > 0);
 	assert_int_equal(failed, 0);
@@ -129,10 +129,10 @@ test_spec(void **state)
 	spec_file(*state);
 }
 
-#define SPEC_TEST(file)                                                   \
-	{                                                                 \
-		.name = "spec " file, .test_func = test_spec,             \
-		.initial_state = (void *)(file)                           \
+#define SPEC_TEST(file)                                                        \
+	{                                                                      \
+		.name = "spec " file, .test_func = test_spec,                  \
+		.initial_state = (void *)(file)                                \
 	}
 
 /* ---- the rest ---------------------------------------------------------- */
@@ -146,7 +146,7 @@ render(const char *tpl, const char *json, mustache_translate_fn tr, void *ud)
 	json_t *data = json_loads(json, JSON_DECODE_ANY, NULL);
 	assert_non_null(data);
 	assert_int_equal(mustache_compile(tpl, strlen(tpl), tr, ud, &t, NULL),
-	                 ERR_OK);
+			 ERR_OK);
 	buf_init(&out, 0);
 	assert_int_equal(mustache_render(t, data, NULL, NULL, &out), ERR_OK);
 	mustache_free(t);
@@ -233,17 +233,17 @@ test_translate(void **state)
 {
 	(void)state;
 	static const char tpl[] = "<p>\n"
-	                          "  {{#_}}\n"
-	                          "    Hello,\n"
-	                          "    {{name}}!\n"
-	                          "  {{/_}}\n"
-	                          "</p>\n"
-	                          "{{#_}}Goodbye{{/_}}.";
+				  "  {{#_}}\n"
+				  "    Hello,\n"
+				  "    {{name}}!\n"
+				  "  {{/_}}\n"
+				  "</p>\n"
+				  "{{#_}}Goodbye{{/_}}.";
 	static const char json[] = "{\"name\": \"<Zo\u00e9>\"}";
 	struct catalog c = {0};
 	char *got = render(tpl, json, translate_fr, &c);
 	assert_string_equal(got, "<p>\n  Bonjour, &lt;Zo\xc3\xa9&gt; !\n</p>\n"
-	                         "Goodbye.");
+				 "Goodbye.");
 	free(got);
 	assert_int_equal(c.n, 2);
 	assert_string_equal(c.seen[0], "Hello, {{name}}!");
@@ -252,14 +252,14 @@ test_translate(void **state)
 	/* Without a catalog the msgid itself is the text. */
 	got = render(tpl, json, NULL, NULL);
 	assert_string_equal(got, "<p>\n  Hello, &lt;Zo\xc3\xa9&gt;!\n</p>\n"
-	                         "Goodbye.");
+				 "Goodbye.");
 	free(got);
 
 	/* A translation with sections in it; other delimiters carry over. */
 	c.n = 0;
 	got = render("{{#_}}{{#n}}{{n}} new{{/n}}{{^n}}none{{/n}}{{/_}}|"
-	             "{{=<% %>=}}<%#_%>Hello, <%name%>!<%/_%>",
-	             "{\"n\": 3, \"name\": \"x\"}", translate_fr, &c);
+		     "{{=<% %>=}}<%#_%>Hello, <%name%>!<%/_%>",
+		     "{\"n\": 3, \"name\": \"x\"}", translate_fr, &c);
 	assert_string_equal(got, "3 nouveaux|Hello, x!");
 	free(got);
 
@@ -268,14 +268,14 @@ test_translate(void **state)
 	struct buf err;
 	buf_init(&err, 0);
 	assert_int_equal(mustache_compile(S("a\n{{#_}}Oops{{/_}}"),
-	                                  translate_fr, &c, &t, &err),
-	                 ERR_INVALID);
+					  translate_fr, &c, &t, &err),
+			 ERR_INVALID);
 	assert_null(t);
 	assert_non_null(strstr(buf_cstr(&err), "line 2"));
 	buf_reset(&err);
-	assert_int_equal(mustache_compile(S("{{#_}}no end"), NULL, NULL, &t,
-	                                  &err),
-	                 ERR_INVALID);
+	assert_int_equal(
+		mustache_compile(S("{{#_}}no end"), NULL, NULL, &t, &err),
+		ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&err), "line 1"));
 	buf_release(&err);
 }
@@ -287,13 +287,13 @@ check_error(const char *tpl, const char *want)
 	struct mustache *t = NULL;
 	struct buf err;
 	buf_init(&err, 0);
-	assert_int_equal(mustache_compile(tpl, strlen(tpl), NULL, NULL, &t,
-	                                  &err),
-	                 ERR_INVALID);
+	assert_int_equal(
+		mustache_compile(tpl, strlen(tpl), NULL, NULL, &t, &err),
+		ERR_INVALID);
 	assert_null(t);
 	if (strstr(buf_cstr(&err), want) == NULL)
 		fail_msg("error for \"%s\" is \"%s\", wanted \"%s\"", tpl,
-		         buf_cstr(&err), want);
+			 buf_cstr(&err), want);
 	assert_null(strchr(buf_cstr(&err), '\n'));
 	buf_release(&err);
 }
@@ -303,12 +303,12 @@ test_syntax_errors(void **state)
 {
 	(void)state;
 	check_error("a\nb\n{{#items}}\n{{x}}\n",
-	            "line 3: {{#items}} is not closed");
+		    "line 3: {{#items}} is not closed");
 	check_error("{{#a}}\n{{#b}}\n{{/a}}\n",
-	            "line 3: {{/a}} does not close {{#b}} (line 2)");
+		    "line 3: {{/a}} does not close {{#b}} (line 2)");
 	check_error("x\n{{/a}}", "line 2: {{/a}} closes nothing");
 	check_error("{{<p}}{{$b}}{{/p}}",
-	            "line 1: {{/p}} does not close {{$b}}");
+		    "line 1: {{/p}} does not close {{$b}}");
 	check_error("\n\n{{x", "line 3: tag is not closed");
 	check_error("{{=<% =}}", "line 1: bad set-delimiter tag");
 	check_error("{{ }}", "line 1: empty tag");
@@ -318,7 +318,7 @@ test_syntax_errors(void **state)
 	/* errmsg may be NULL. */
 	struct mustache *t = NULL;
 	assert_int_equal(mustache_compile(S("{{#a}}"), NULL, NULL, &t, NULL),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_null(t);
 }
 
@@ -330,11 +330,11 @@ test_toobig(void **state)
 	struct buf out;
 	json_t *data = json_pack("{s:[i,i,i]}", "list", 1, 2, 3);
 	assert_int_equal(mustache_compile(S("{{#list}}0123456789{{/list}}"),
-	                                  NULL, NULL, &t, NULL),
-	                 ERR_OK);
+					  NULL, NULL, &t, NULL),
+			 ERR_OK);
 	buf_init(&out, 25);
 	assert_int_equal(mustache_render(t, data, NULL, NULL, &out),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 	assert_true(out.toobig);
 	assert_string_equal(buf_cstr(&out), "01234567890123456789");
 	/* Escaped data hits the limit too. */
@@ -343,9 +343,9 @@ test_toobig(void **state)
 	json_object_set_new(data, "x", json_string("<<<<<<<<"));
 	mustache_free(t);
 	assert_int_equal(mustache_compile(S("{{x}}"), NULL, NULL, &t, NULL),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(mustache_render(t, data, NULL, NULL, &out),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 	assert_true(out.len <= 10);
 	buf_release(&out);
 	mustache_free(t);
@@ -383,17 +383,17 @@ test_recursion(void **state)
 		struct buf out;
 		const char *ps = cases[i].partial;
 		assert_int_equal(mustache_compile(cases[i].src,
-		                                  strlen(cases[i].src), NULL,
-		                                  NULL, &t, NULL),
-		                 ERR_OK);
+						  strlen(cases[i].src), NULL,
+						  NULL, &t, NULL),
+				 ERR_OK);
 		if (ps != NULL)
 			assert_int_equal(mustache_compile(ps, strlen(ps), NULL,
-			                                  NULL, &p, NULL),
-			                 ERR_OK);
+							  NULL, &p, NULL),
+					 ERR_OK);
 		buf_init(&out, 0);
-		assert_int_equal(mustache_render(t, data, one_partial,
-		                                 p ? p : t, &out),
-		                 ERR_TOOBIG);
+		assert_int_equal(
+			mustache_render(t, data, one_partial, p ? p : t, &out),
+			ERR_TOOBIG);
 		assert_int_equal(out.len, cases[i].len);
 		buf_release(&out);
 		mustache_free(t);
@@ -434,16 +434,17 @@ test_threads(void **state)
 	struct mustache *t = NULL;
 	pthread_t th[4];
 	assert_int_equal(mustache_compile(S(tpl), NULL, NULL, &t, NULL),
-	                 ERR_OK);
+			 ERR_OK);
 	struct shared sh = {
 		.t = t,
 		.data = json_loads("{\"rows\": [{\"name\": \"a\"}, "
-		                   "{\"name\": \"<b>\"}]}", 0, NULL),
+				   "{\"name\": \"<b>\"}]}",
+				   0, NULL),
 		.want = "  <li>a</li>\n  <li>&lt;b&gt;</li>\n",
 	};
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, render_loop, &sh),
-		                 0);
+				 0);
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
 	assert_int_equal(sh.bad, 0);

@@ -49,9 +49,9 @@ test_rfc6238(void **state)
 		assert_int_equal(otp_code(RFC_SECRET, v[i].t, out), ERR_OK);
 		assert_string_equal(out, v[i].code);
 		int64_t step = 0;
-		assert_int_equal(otp_verify(RFC_SECRET, v[i].code, v[i].t, 0,
-		                            &step),
-		                 ERR_OK);
+		assert_int_equal(
+			otp_verify(RFC_SECRET, v[i].code, v[i].t, 0, &step),
+			ERR_OK);
 		assert_int_equal(step, (int64_t)(v[i].t / 30));
 	}
 	/* Steps are 30 s: 30..59 share a code, 60 starts the next. */
@@ -97,7 +97,7 @@ test_round_trip(void **state)
 	otp_code(other, NOW, ocode);
 	if (strcmp(ocode, code) != 0)
 		assert_int_equal(otp_verify(secret, ocode, NOW, 0, &step),
-		                 ERR_DENIED);
+				 ERR_DENIED);
 }
 
 static void
@@ -118,9 +118,9 @@ test_window(void **state)
 	assert_int_equal(step, cur + 1);
 	/* Two steps are not. */
 	assert_int_equal(otp_verify(RFC_SECRET, old, NOW, 0, &step),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	assert_int_equal(otp_verify(RFC_SECRET, future, NOW, 0, &step),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 }
 
 static void
@@ -134,24 +134,24 @@ test_replay(void **state)
 	otp_code(RFC_SECRET, NOW + 30, next);
 	int64_t step = 0;
 	assert_int_equal(otp_verify(RFC_SECRET, code, NOW, cur - 1, &step),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(step, cur);
 	/* The same code again (last_step = the step just used): refused,
 	 * also a few seconds later in the same step. */
 	int64_t again = 12345;
 	assert_int_equal(otp_verify(RFC_SECRET, code, NOW, step, &again),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	assert_int_equal(otp_verify(RFC_SECRET, code, NOW + 5, step, &again),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	/* And 30 s later, when it is still inside the window as "previous". */
 	assert_int_equal(otp_verify(RFC_SECRET, code, NOW + 30, step, &again),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	/* An older step than the last one used: refused. */
 	assert_int_equal(otp_verify(RFC_SECRET, prev, NOW, step, &again),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	/* A later step is fine. */
 	assert_int_equal(otp_verify(RFC_SECRET, next, NOW, step, &again),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(again, cur + 1);
 }
 
@@ -171,13 +171,13 @@ test_bad_codes(void **state)
 	char plus[7];
 	memcpy(plus, code, 7);
 	plus[0] = '+';
-	const char *bad[] = {NULL,   "",     "12345", longer, spaced,
-	                     letter, plus,   "abcdef", "١٢٣٤٥٦", "12 345"};
+	const char *bad[] = {NULL,   "",   "12345",  longer,   spaced,
+			     letter, plus, "abcdef", "١٢٣٤٥٦", "12 345"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int64_t step = 0;
 		if (otp_verify(RFC_SECRET, bad[i], NOW, 0, &step) != ERR_DENIED)
 			fail_msg("code \"%s\" was accepted",
-			         bad[i] ? bad[i] : "NULL");
+				 bad[i] ? bad[i] : "NULL");
 	}
 }
 
@@ -189,7 +189,7 @@ test_bad_secret(void **state)
 	int64_t step;
 	assert_int_equal(otp_code("not base32!", NOW, out), ERR_INVALID);
 	assert_int_equal(otp_verify("not base32!", "123456", NOW, 0, &step),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 }
 
 int

@@ -19,14 +19,14 @@
 #include "base/buf.h"
 #include "base/po.h"
 
-#define HEADER                                                   \
-	"msgid \"\"\n"                                           \
-	"msgstr \"\"\n"                                          \
-	"\"Project-Id-Version: ATIS\\n\"\n"                      \
-	"\"Language: th\\n\"\n"                                  \
-	"\"MIME-Version: 1.0\\n\"\n"                             \
-	"\"Content-Type: text/plain; charset=UTF-8\\n\"\n"       \
-	"\"Content-Transfer-Encoding: 8bit\\n\"\n"               \
+#define HEADER                                                                 \
+	"msgid \"\"\n"                                                         \
+	"msgstr \"\"\n"                                                        \
+	"\"Project-Id-Version: ATIS\\n\"\n"                                    \
+	"\"Language: th\\n\"\n"                                                \
+	"\"MIME-Version: 1.0\\n\"\n"                                           \
+	"\"Content-Type: text/plain; charset=UTF-8\\n\"\n"                     \
+	"\"Content-Transfer-Encoding: 8bit\\n\"\n"                             \
 	"\n"
 
 /*
@@ -107,31 +107,31 @@ test_ok(void **state)
 {
 	struct fixture *f = *state;
 	enum err rc = load(f, HEADER
-	                   "#. a comment\n"
-	                   "#: templates/x.mustache:1\n"
-	                   "msgid \"Zebra\"\n"
-	                   "msgstr \"ม้าลาย\"\n"
-	                   "\n"
-	                   "msgid \"Hello {{name}}, you have {{n}} cases\"\n"
-	                   "msgstr \"มี {{n}} กรณี สวัสดี {{name}}\"\n"
-	                   "\n"
-	                   "#, fuzzy\n"
-	                   "msgid \"Fuzzy one\"\n"
-	                   "msgstr \"ไม่แน่ใจ\"\n"
-	                   "\n"
-	                   "msgid \"Untranslated\"\n"
-	                   "msgstr \"\"\n"
-	                   "\n"
-	                   "msgid \"Apple\"\n"
-	                   "msgstr \"\"\n"
-	                   "\"แอป\"\n"
-	                   "\"เปิ้ล\"\n"
-	                   "\n"
-	                   "msgid \"{{#_}}Save{{/_}}\"\n"
-	                   "msgstr \"{{#_}}บันทึก{{/_}}\"\n"
-	                   "\n"
-	                   "#~ msgid \"Obsolete\"\n"
-	                   "#~ msgstr \"เก่า\"\n");
+			   "#. a comment\n"
+			   "#: templates/x.mustache:1\n"
+			   "msgid \"Zebra\"\n"
+			   "msgstr \"ม้าลาย\"\n"
+			   "\n"
+			   "msgid \"Hello {{name}}, you have {{n}} cases\"\n"
+			   "msgstr \"มี {{n}} กรณี สวัสดี {{name}}\"\n"
+			   "\n"
+			   "#, fuzzy\n"
+			   "msgid \"Fuzzy one\"\n"
+			   "msgstr \"ไม่แน่ใจ\"\n"
+			   "\n"
+			   "msgid \"Untranslated\"\n"
+			   "msgstr \"\"\n"
+			   "\n"
+			   "msgid \"Apple\"\n"
+			   "msgstr \"\"\n"
+			   "\"แอป\"\n"
+			   "\"เปิ้ล\"\n"
+			   "\n"
+			   "msgid \"{{#_}}Save{{/_}}\"\n"
+			   "msgstr \"{{#_}}บันทึก{{/_}}\"\n"
+			   "\n"
+			   "#~ msgid \"Obsolete\"\n"
+			   "#~ msgstr \"เก่า\"\n");
 	if (rc != ERR_OK)
 		fail_msg("po_load: %s", buf_cstr(&f->err));
 	assert_int_equal(f->err.len, 0);
@@ -142,9 +142,9 @@ test_ok(void **state)
 	assert_string_equal(f->cat.entries[0].msgid, "Apple");
 	assert_string_equal(f->cat.entries[0].msgstr, "แอปเปิ้ล");
 	assert_string_equal(f->cat.entries[1].msgid,
-	                    "Hello {{name}}, you have {{n}} cases");
+			    "Hello {{name}}, you have {{n}} cases");
 	assert_string_equal(f->cat.entries[1].msgstr,
-	                    "มี {{n}} กรณี สวัสดี {{name}}");
+			    "มี {{n}} กรณี สวัสดี {{name}}");
 	assert_string_equal(f->cat.entries[2].msgid, "Zebra");
 	assert_string_equal(f->cat.entries[3].msgid, "{{#_}}Save{{/_}}");
 	for (size_t i = 0; i < f->cat.n; i++) {
@@ -186,19 +186,18 @@ test_syntax_error(void **state)
 
 	/* libgettextpo (like msgfmt) reports a string left open at the
 	 * line where it noticed: the next one. */
-	rc = load(f, HEADER
-	          "msgid \"Good\"\n"
-	          "msgstr \"unterminated\n"
-	          "\n"
-	          "msgid \"Later\"\n"
-	          "msgstr \"ภายหลัง\"\n");
+	rc = load(f, HEADER "msgid \"Good\"\n"
+			    "msgstr \"unterminated\n"
+			    "\n"
+			    "msgid \"Later\"\n"
+			    "msgstr \"ภายหลัง\"\n");
 	assert_int_equal(rc, ERR_INVALID);
 	assert_at(f, 11);
 	assert_non_null(strstr(buf_cstr(&f->err), "within string"));
 
 	/* A msgid given twice. */
 	rc = load(f, HEADER "msgid \"A\"\nmsgstr \"ก\"\n\n"
-	                    "msgid \"A\"\nmsgstr \"ข\"\n");
+			    "msgid \"A\"\nmsgstr \"ข\"\n");
 	assert_int_equal(rc, ERR_INVALID);
 	assert_at(f, 12);
 }
@@ -208,10 +207,10 @@ test_no_language(void **state)
 {
 	struct fixture *f = *state;
 	enum err rc = load(f, "msgid \"\"\n"
-	                      "msgstr \"\"\n"
-	                      "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
-	                      "\n"
-	                      "msgid \"A\"\nmsgstr \"ก\"\n");
+			      "msgstr \"\"\n"
+			      "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+			      "\n"
+			      "msgid \"A\"\nmsgstr \"ก\"\n");
 	assert_int_equal(rc, ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), f->path));
 	assert_non_null(strstr(buf_cstr(&f->err), "Language"));
@@ -224,9 +223,9 @@ test_no_language(void **state)
 
 	/* An empty Language field. */
 	rc = load(f, "msgid \"\"\n"
-	             "msgstr \"\"\n"
-	             "\"Language: \\n\"\n"
-	             "\"Content-Type: text/plain; charset=UTF-8\\n\"\n");
+		     "msgstr \"\"\n"
+		     "\"Language: \\n\"\n"
+		     "\"Content-Type: text/plain; charset=UTF-8\\n\"\n");
 	assert_int_equal(rc, ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "Language"));
 }
@@ -235,12 +234,11 @@ static void
 test_tag_dropped(void **state)
 {
 	struct fixture *f = *state;
-	enum err rc = load(f, HEADER
-	                   "msgid \"Hello {{name}}\"\n"
-	                   "msgstr \"สวัสดี\"\n"
-	                   "\n"
-	                   "msgid \"Fine\"\n"
-	                   "msgstr \"ดี\"\n");
+	enum err rc = load(f, HEADER "msgid \"Hello {{name}}\"\n"
+				     "msgstr \"สวัสดี\"\n"
+				     "\n"
+				     "msgid \"Fine\"\n"
+				     "msgstr \"ดี\"\n");
 	assert_int_equal(rc, ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), f->path));
 	assert_non_null(strstr(buf_cstr(&f->err), "Hello {{name}}"));
@@ -266,17 +264,17 @@ test_tag_changed(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];
 		snprintf(text, sizeof text,
-		         HEADER "msgid \"%s\"\nmsgstr \"%s\"\n",
-		         bad[i][0], bad[i][1]);
+			 HEADER "msgid \"%s\"\nmsgstr \"%s\"\n", bad[i][0],
+			 bad[i][1]);
 		if (load(f, text) != ERR_INVALID)
 			fail_msg("\"%s\" -> \"%s\" was accepted", bad[i][0],
-			         bad[i][1]);
+				 bad[i][1]);
 		assert_non_null(strstr(buf_cstr(&f->err), "{{tags}}"));
 	}
 	/* Reordering is allowed. */
 	assert_int_equal(load(f, HEADER "msgid \"{{a}} then {{b}}\"\n"
-	                                "msgstr \"{{b}} แล้ว {{a}}\"\n"),
-	                 ERR_OK);
+					"msgstr \"{{b}} แล้ว {{a}}\"\n"),
+			 ERR_OK);
 	assert_int_equal(f->cat.n, 1);
 }
 
@@ -298,30 +296,28 @@ test_tag_multiset(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];
 		snprintf(text, sizeof text,
-		         HEADER "msgid \"%s\"\nmsgstr \"%s\"\n",
-		         bad[i][0], bad[i][1]);
+			 HEADER "msgid \"%s\"\nmsgstr \"%s\"\n", bad[i][0],
+			 bad[i][1]);
 		if (load(f, text) != ERR_INVALID) {
 			print_error("\"%s\" -> \"%s\" was accepted\n",
-			            bad[i][0],
-			            bad[i][1]);
+				    bad[i][0], bad[i][1]);
 			accepted++;
 		}
 	}
 	assert_int_equal(accepted, 0);
 	/* The same tag twice, kept twice, is fine. */
 	assert_int_equal(load(f, HEADER "msgid \"{{a}} or {{a}}\"\n"
-	                                "msgstr \"{{a}} หรือ {{a}}\"\n"),
-	                 ERR_OK);
+					"msgstr \"{{a}} หรือ {{a}}\"\n"),
+			 ERR_OK);
 }
 
 static void
 test_plural(void **state)
 {
 	struct fixture *f = *state;
-	enum err rc = load(f, HEADER
-	                   "msgid \"one case\"\n"
-	                   "msgid_plural \"{{n}} cases\"\n"
-	                   "msgstr[0] \"{{n}} กรณี\"\n");
+	enum err rc = load(f, HEADER "msgid \"one case\"\n"
+				     "msgid_plural \"{{n}} cases\"\n"
+				     "msgstr[0] \"{{n}} กรณี\"\n");
 	assert_int_equal(rc, ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->err), "plural"));
 }
@@ -341,12 +337,12 @@ test_after_error(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(load(f, HEADER "msgid \"A\"\nmsgstr \"broken\n"),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(load(f, HEADER "msgid \"A\"\nmsgstr \"ก\"\n"), ERR_OK);
 	assert_int_equal(f->cat.n, 1);
 	assert_int_equal(f->err.len, 0);
 	assert_int_equal(load(f, HEADER "msgid \"A\"\nmsgstr \"{{x}}\"\n"),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(load(f, HEADER "msgid \"B\"\nmsgstr \"ข\"\n"), ERR_OK);
 	assert_string_equal(f->cat.entries[0].msgid, "B");
 }
@@ -356,15 +352,9 @@ main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_ok),
-		T(test_header_only),
-		T(test_syntax_error),
-		T(test_no_language),
-		T(test_tag_dropped),
-		T(test_tag_changed),
-		T(test_tag_multiset),
-		T(test_plural),
-		T(test_missing_file),
+		T(test_ok),           T(test_header_only), T(test_syntax_error),
+		T(test_no_language),  T(test_tag_dropped), T(test_tag_changed),
+		T(test_tag_multiset), T(test_plural),      T(test_missing_file),
 		T(test_after_error),
 	};
 #undef T

@@ -16,7 +16,7 @@
 #include "base/str.h"
 
 static const char URI[] = "otpauth://totp/ATIS:admin%40example.org?secret="
-                          "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ATIS";
+			  "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ATIS";
 
 static void
 test_svg(void **state)
@@ -50,7 +50,7 @@ test_title_escaped(void **state)
 	char *svg = qr_svg("hello", "Scan \"this\" <now> & 'then'");
 	assert_non_null(svg);
 	assert_non_null(strstr(svg, "aria-label=\"Scan &quot;this&quot; "
-	                            "&lt;now&gt; &amp; &#39;then&#39;\""));
+				    "&lt;now&gt; &amp; &#39;then&#39;\""));
 	assert_null(strstr(svg, "<now>"));
 	assert_null(strstr(svg, "\"this\""));
 	free(svg);

@@ -50,13 +50,13 @@ test_i64_ok(void **state)
 	assert_int_equal(v, 10);
 	assert_int_equal(str_to_i64("1", 1, 10, &v), ERR_OK);
 	assert_int_equal(v, 1);
-	assert_int_equal(str_to_i64("9223372036854775807", INT64_MIN,
-	                            INT64_MAX, &v),
-	                 ERR_OK);
+	assert_int_equal(
+		str_to_i64("9223372036854775807", INT64_MIN, INT64_MAX, &v),
+		ERR_OK);
 	assert_true(v == INT64_MAX);
-	assert_int_equal(str_to_i64("-9223372036854775808", INT64_MIN,
-	                            INT64_MAX, &v),
-	                 ERR_OK);
+	assert_int_equal(
+		str_to_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &v),
+		ERR_OK);
 	assert_true(v == INT64_MIN);
 }
 
@@ -64,11 +64,13 @@ static void
 test_i64_bad(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {
-		"", " 1", "1 ", "\t1", "1\n", "1x", "x1", "0x10", "1e3", "1.0",
-		"1,000", "--1", "-", "+", "١", /* Arabic-Indic digit one */
-		"12 34",
-	};
+	static const char *const bad[] =
+		{
+			"",      " 1",   "1 ",  "\t1", "1\n",   "1x",
+			"x1",    "0x10", "1e3", "1.0", "1,000", "--1",
+			"-",     "+",    "١", /* Arabic-Indic digit one */
+			"12 34",
+		};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int64_t v;
 		if (str_to_i64(bad[i], INT64_MIN, INT64_MAX, &v) != ERR_INVALID)
@@ -81,15 +83,15 @@ test_i64_bad(void **state)
 	assert_int_equal(str_to_i64("0", 1, 10, &v), ERR_INVALID);
 	assert_int_equal(str_to_i64("-1", 0, 10, &v), ERR_INVALID);
 	/* Beyond int64_t: overflow is refused, not clamped. */
-	assert_int_equal(str_to_i64("9223372036854775808", INT64_MIN,
-	                            INT64_MAX, &v),
-	                 ERR_INVALID);
-	assert_int_equal(str_to_i64("-9223372036854775809", INT64_MIN,
-	                            INT64_MAX, &v),
-	                 ERR_INVALID);
-	assert_int_equal(str_to_i64("99999999999999999999999", INT64_MIN,
-	                            INT64_MAX, &v),
-	                 ERR_INVALID);
+	assert_int_equal(
+		str_to_i64("9223372036854775808", INT64_MIN, INT64_MAX, &v),
+		ERR_INVALID);
+	assert_int_equal(
+		str_to_i64("-9223372036854775809", INT64_MIN, INT64_MAX, &v),
+		ERR_INVALID);
+	assert_int_equal(
+		str_to_i64("99999999999999999999999", INT64_MIN, INT64_MAX, &v),
+		ERR_INVALID);
 }
 
 static void
@@ -131,23 +133,36 @@ test_utf8_invalid(void **state)
 		"\xf0\x80\x80\x80", /* NUL in four */
 		"\xf0\x8f\xbf\xbf", /* U+FFFF in four */
 		/* UTF-16 surrogates */
-		"\xed\xa0\x80",         /* U+D800 */
-		"\xed\xad\xbf",         /* U+DB7F */
-		"\xed\xb0\x80",         /* U+DC00 */
-		"\xed\xbf\xbf",         /* U+DFFF */
+		"\xed\xa0\x80",             /* U+D800 */
+		"\xed\xad\xbf",             /* U+DB7F */
+		"\xed\xb0\x80",             /* U+DC00 */
+		"\xed\xbf\xbf",             /* U+DFFF */
 		"\xed\xa0\x80\xed\xb0\x80", /* a CESU-8 pair */
 		/* above U+10FFFF */
-		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf7\xbf\xbf\xbf",
-		"\xf8\x88\x80\x80\x80", "\xfc\x84\x80\x80\x80\x80",
+		"\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80",
+		"\xf7\xbf\xbf\xbf",
+		"\xf8\x88\x80\x80\x80",
+		"\xfc\x84\x80\x80\x80\x80",
 		/* bytes that never appear */
-		"\xfe", "\xff",
+		"\xfe",
+		"\xff",
 		/* lone continuation bytes */
-		"\x80", "\xbf", "a\x80z",
+		"\x80",
+		"\xbf",
+		"a\x80z",
 		/* truncated sequences */
-		"\xc3", "\xe2\x82", "\xf0\x9f\x98", "abc\xe2",
+		"\xc3",
+		"\xe2\x82",
+		"\xf0\x9f\x98",
+		"abc\xe2",
 		/* a non-continuation where one is due */
-		"\xc3\x28", "\xe2\x28\xa1", "\xe2\x82\x28",
-		"\xf0\x28\x8c\xbc", "\xf0\x90\x28\xbc", "\xf0\x9f\x98\x28",
+		"\xc3\x28",
+		"\xe2\x28\xa1",
+		"\xe2\x82\x28",
+		"\xf0\x28\x8c\xbc",
+		"\xf0\x90\x28\xbc",
+		"\xf0\x9f\x98\x28",
 		"\xc3\xc3\xa9",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -164,7 +179,7 @@ test_utf8_count(void **state)
 	assert_int_equal(utf8_count(S("")), 0);
 	assert_int_equal(utf8_count(S("abc")), 3);
 	assert_int_equal(utf8_count(S("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80")),
-	                 4);
+			 4);
 	assert_int_equal(utf8_count(S("ไทย")), 3);
 }
 

@@ -75,13 +75,13 @@ setup_table(void **state)
 	struct fixture *f = *state;
 	if (db_open(f->path, DB_OPEN_CREATE, &f->db, &f->msg) != ERR_OK)
 		return -1;
-	return db_exec(f->db, "CREATE TABLE t (id INTEGER PRIMARY KEY,"
-	                      " name TEXT UNIQUE, n BIGINT, note TEXT);"
-	                      "CREATE TABLE child (id INTEGER PRIMARY KEY,"
-	                      " t_id BIGINT NOT NULL REFERENCES t (id))") ==
-	                       ERR_OK
-	               ? 0
-	               : -1;
+	return db_exec(f->db,
+		       "CREATE TABLE t (id INTEGER PRIMARY KEY,"
+		       " name TEXT UNIQUE, n BIGINT, note TEXT);"
+		       "CREATE TABLE child (id INTEGER PRIMARY KEY,"
+		       " t_id BIGINT NOT NULL REFERENCES t (id))") == ERR_OK
+		       ? 0
+		       : -1;
 }
 
 static bool
@@ -97,7 +97,7 @@ test_open_missing(void **state)
 	struct fixture *f = *state;
 	struct db *db = NULL;
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &db, &f->msg),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_null(db);
 	assert_false(exists(f->path)); /* a typo creates nothing */
 	assert_non_null(strstr(buf_cstr(&f->msg), f->path));
@@ -108,7 +108,7 @@ test_open_create(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(db_open(f->path, DB_OPEN_CREATE, &f->db, &f->msg),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_non_null(f->db);
 	assert_true(exists(f->path));
 	assert_string_equal(db_engine_name(f->db), "sqlite");
@@ -119,19 +119,19 @@ test_open_create(void **state)
 	/* Create again: refused, the file is kept as it was. */
 	struct db *db = NULL;
 	assert_int_equal(db_open(f->path, DB_OPEN_CREATE, &db, &f->msg),
-	                 ERR_EXISTS);
+			 ERR_EXISTS);
 	assert_null(db);
 	assert_non_null(strstr(buf_cstr(&f->msg), f->path));
 
 	/* Open the existing one: the table is there. */
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &f->db, &f->msg),
-	                 ERR_OK);
+			 ERR_OK);
 	int64_t n = -1;
 	assert_int_equal(db_query_int(f->db, &n,
-	                              "SELECT count(*) FROM sqlite_schema"
-	                              " WHERE name = 'x'",
-	                              ""),
-	                 ERR_OK);
+				      "SELECT count(*) FROM sqlite_schema"
+				      " WHERE name = 'x'",
+				      ""),
+			 ERR_OK);
 	assert_int_equal(n, 1);
 }
 
@@ -147,7 +147,7 @@ test_open_not_a_db(void **state)
 	fclose(fp);
 	struct db *db = NULL;
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &db, &f->msg),
-	                 ERR_CORRUPT);
+			 ERR_CORRUPT);
 	assert_null(db);
 	assert_non_null(strstr(buf_cstr(&f->msg), f->path));
 	/* The file is left alone. */
@@ -163,7 +163,7 @@ test_open_not_a_db(void **state)
 	fclose(fp);
 	buf_reset(&f->msg);
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &db, &f->msg),
-	                 ERR_CORRUPT);
+			 ERR_CORRUPT);
 }
 
 static void
@@ -172,7 +172,7 @@ test_open_directory(void **state)
 	struct fixture *f = *state;
 	struct db *db = NULL;
 	assert_int_equal(db_open(f->dir, DB_OPEN_EXISTING, &db, &f->msg),
-	                 ERR_CORRUPT);
+			 ERR_CORRUPT);
 	assert_null(db);
 	assert_non_null(strstr(buf_cstr(&f->msg), f->dir));
 }
@@ -182,23 +182,27 @@ test_run_query(void **state)
 {
 	struct fixture *f = *state;
 	struct db *db = f->db;
-	assert_int_equal(db_run(db, "INSERT INTO t (name, n, note)"
-	                            " VALUES (?, ?, ?)",
-	                        "tit", "alpha", (int64_t)1, "first"),
-	                 ERR_OK);
-	assert_int_equal(db_run(db, "INSERT INTO t (name, n, note)"
-	                            " VALUES (?, ?, ?)",
-	                        "tit", "beta", INT64_MAX, (const char *)NULL),
-	                 ERR_OK);
-	assert_int_equal(db_run(db, "INSERT INTO t (name, n, note)"
-	                            " VALUES (?, ?, ?)",
-	                        "tin", "gamma", INT64_MIN),
-	                 ERR_OK);
+	assert_int_equal(db_run(db,
+				"INSERT INTO t (name, n, note)"
+				" VALUES (?, ?, ?)",
+				"tit", "alpha", (int64_t)1, "first"),
+			 ERR_OK);
+	assert_int_equal(db_run(db,
+				"INSERT INTO t (name, n, note)"
+				" VALUES (?, ?, ?)",
+				"tit", "beta", INT64_MAX, (const char *)NULL),
+			 ERR_OK);
+	assert_int_equal(db_run(db,
+				"INSERT INTO t (name, n, note)"
+				" VALUES (?, ?, ?)",
+				"tin", "gamma", INT64_MIN),
+			 ERR_OK);
 
 	struct db_stmt *st =
-		db_query(db, "SELECT id, name, n, note FROM t WHERE n <> ?"
-		             " ORDER BY id",
-		         "i", (int64_t)12345);
+		db_query(db,
+			 "SELECT id, name, n, note FROM t WHERE n <> ?"
+			 " ORDER BY id",
+			 "i", (int64_t)12345);
 	assert_non_null(st);
 	assert_true(db_step(st));
 	assert_int_equal(db_col_int(st, 0), 1);
@@ -222,20 +226,20 @@ test_run_query(void **state)
 
 	/* Values are bound, never pasted into the SQL. */
 	const char *evil = "x'); DROP TABLE t; --";
-	assert_int_equal(db_run(db, "INSERT INTO t (name) VALUES (?)", "t",
-	                        evil),
-	                 ERR_OK);
+	assert_int_equal(
+		db_run(db, "INSERT INTO t (name) VALUES (?)", "t", evil),
+		ERR_OK);
 	int64_t id = 0;
 	assert_int_equal(db_query_int(db, &id,
-	                              "SELECT id FROM t WHERE name = ?", "t",
-	                              evil),
-	                 ERR_OK);
+				      "SELECT id FROM t WHERE name = ?", "t",
+				      evil),
+			 ERR_OK);
 	assert_int_equal(id, 4);
 	/* Text comes back byte for byte. */
 	const char *thai = "ภาษาไทย \"quoted\" \\ back";
-	assert_int_equal(db_run(db, "UPDATE t SET note = ? WHERE id = 4", "t",
-	                        thai),
-	                 ERR_OK);
+	assert_int_equal(
+		db_run(db, "UPDATE t SET note = ? WHERE id = 4", "t", thai),
+		ERR_OK);
 	st = db_query(db, "SELECT note FROM t WHERE id = ?", "i", (int64_t)4);
 	assert_true(db_step(st));
 	assert_string_equal(db_col_text(st, 0), thai);
@@ -248,27 +252,27 @@ test_query_int(void **state)
 	struct fixture *f = *state;
 	int64_t v = -1;
 	assert_int_equal(db_query_int(f->db, &v, "SELECT count(*) FROM t", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(v, 0);
 	assert_int_equal(db_query_int(f->db, &v, "SELECT ? + ?", "ii",
-	                              (int64_t)40, (int64_t)2),
-	                 ERR_OK);
+				      (int64_t)40, (int64_t)2),
+			 ERR_OK);
 	assert_int_equal(v, 42);
 	/* No row: ERR_NOTFOUND. */
 	v = 7;
 	assert_int_equal(db_query_int(f->db, &v,
-	                              "SELECT id FROM t WHERE id = ?", "i",
-	                              (int64_t)1),
-	                 ERR_NOTFOUND);
+				      "SELECT id FROM t WHERE id = ?", "i",
+				      (int64_t)1),
+			 ERR_NOTFOUND);
 	/* RETURNING gives the new id. */
 	assert_int_equal(db_query_int(f->db, &v,
-	                              "INSERT INTO t (name) VALUES (?)"
-	                              " RETURNING id",
-	                              "t", "one"),
-	                 ERR_OK);
+				      "INSERT INTO t (name) VALUES (?)"
+				      " RETURNING id",
+				      "t", "one"),
+			 ERR_OK);
 	assert_int_equal(v, 1);
 	assert_int_equal(db_query_int(f->db, &v, "SELECT count(*) FROM t", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(v, 1);
 }
 
@@ -276,19 +280,19 @@ static void
 test_unique(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES (?)", "t",
-	                        "same"),
-	                 ERR_OK);
-	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES (?)", "t",
-	                        "same"),
-	                 ERR_EXISTS);
+	assert_int_equal(
+		db_run(f->db, "INSERT INTO t (name) VALUES (?)", "t", "same"),
+		ERR_OK);
+	assert_int_equal(
+		db_run(f->db, "INSERT INTO t (name) VALUES (?)", "t", "same"),
+		ERR_EXISTS);
 	/* Through RETURNING too. */
 	int64_t id = 0;
 	assert_int_equal(db_query_int(f->db, &id,
-	                              "INSERT INTO t (name) VALUES (?)"
-	                              " RETURNING id",
-	                              "t", "same"),
-	                 ERR_EXISTS);
+				      "INSERT INTO t (name) VALUES (?)"
+				      " RETURNING id",
+				      "t", "same"),
+			 ERR_EXISTS);
 	/* Through a statement: stepping stops, the error says why. */
 	struct db_stmt *st =
 		db_query(f->db, "INSERT INTO t (name) VALUES (?)", "t", "same");
@@ -300,9 +304,9 @@ test_unique(void **state)
 	db_query_int(f->db, &n, "SELECT count(*) FROM t", "");
 	assert_int_equal(n, 1);
 	/* The connection is fine afterwards. */
-	assert_int_equal(db_run(f->db, "INSERT INTO t (name) VALUES (?)", "t",
-	                        "other"),
-	                 ERR_OK);
+	assert_int_equal(
+		db_run(f->db, "INSERT INTO t (name) VALUES (?)", "t", "other"),
+		ERR_OK);
 }
 
 static void
@@ -310,16 +314,16 @@ test_foreign_key(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(db_run(f->db, "INSERT INTO child (t_id) VALUES (?)",
-	                        "i", (int64_t)99),
-	                 ERR_EXISTS);
-	assert_int_equal(db_run(f->db,
-	                        "INSERT INTO t (id, name) VALUES (1, 'a')", ""),
-	                 ERR_OK);
+				"i", (int64_t)99),
+			 ERR_EXISTS);
+	assert_int_equal(
+		db_run(f->db, "INSERT INTO t (id, name) VALUES (1, 'a')", ""),
+		ERR_OK);
 	assert_int_equal(db_run(f->db, "INSERT INTO child (t_id) VALUES (?)",
-	                        "i", (int64_t)1),
-	                 ERR_OK);
+				"i", (int64_t)1),
+			 ERR_OK);
 	assert_int_equal(db_run(f->db, "DELETE FROM t WHERE id = 1", ""),
-	                 ERR_EXISTS);
+			 ERR_EXISTS);
 }
 
 static void
@@ -330,10 +334,10 @@ test_bad_sql(void **state)
 	log_set_level((enum log_level)(LOG_ERROR + 1));
 	assert_null(db_query(f->db, "SELEKT 1", ""));
 	assert_int_equal(db_run(f->db, "INSERT INTO nowhere VALUES (1)", ""),
-	                 ERR_DB);
+			 ERR_DB);
 	int64_t v;
 	assert_int_equal(db_query_int(f->db, &v, "SELECT nope FROM t", ""),
-	                 ERR_DB);
+			 ERR_DB);
 	assert_int_equal(db_exec(f->db, "CREATE TABLE t (x)"), ERR_DB);
 	assert_int_equal(db_exec(f->db, "this is not sql"), ERR_DB);
 	log_set_level(LOG_INFO);
@@ -345,16 +349,16 @@ test_exec_many(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(db_exec(f->db, "INSERT INTO t (name) VALUES ('a');"
-	                                "INSERT INTO t (name) VALUES ('b');"
-	                                "UPDATE t SET n = 5;"),
-	                 ERR_OK);
+					"INSERT INTO t (name) VALUES ('b');"
+					"UPDATE t SET n = 5;"),
+			 ERR_OK);
 	int64_t v = 0;
 	db_query_int(f->db, &v, "SELECT sum(n) FROM t", "");
 	assert_int_equal(v, 10);
 	/* A failing statement in the middle: exec reports it. */
 	assert_int_equal(db_exec(f->db, "INSERT INTO t (name) VALUES ('c');"
-	                                "INSERT INTO t (name) VALUES ('a');"),
-	                 ERR_EXISTS);
+					"INSERT INTO t (name) VALUES ('a');"),
+			 ERR_EXISTS);
 }
 
 static int64_t
@@ -362,7 +366,7 @@ count(struct db *db)
 {
 	int64_t n = -1;
 	assert_int_equal(db_query_int(db, &n, "SELECT count(*) FROM t", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	return n;
 }
 
@@ -398,7 +402,7 @@ test_transactions(void **state)
 	/* Committed data is on disk: another connection sees it. */
 	struct db *other = NULL;
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &other, &f->msg),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(count(other), 1);
 	/* And does not see what is not committed yet. */
 	assert_int_equal(db_begin_write(db), ERR_OK);
@@ -422,29 +426,29 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_missing, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_open_create, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_open_not_a_db, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_open_directory, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_run_query, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_query_int, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unique, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_key, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_sql, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_exec_many, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup_table,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_integrity, setup_table,
-		                                teardown),
+						teardown),
 	};
 	if (crypto_init() != ERR_OK)
 		return 1;

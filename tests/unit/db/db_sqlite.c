@@ -69,13 +69,13 @@ assert_pragmas(struct db *db)
 
 	int64_t v = -1;
 	assert_int_equal(db_query_int(db, &v, "PRAGMA synchronous", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(v, 2); /* FULL */
 	assert_int_equal(db_query_int(db, &v, "PRAGMA foreign_keys", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(v, 1);
 	assert_int_equal(db_query_int(db, &v, "PRAGMA busy_timeout", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_true(v >= 1000); /* writers wait instead of failing */
 }
 
@@ -96,7 +96,7 @@ test_pragmas_reopened(void **state)
 	db_close(f->db);
 	f->db = NULL;
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &f->db, &f->msg),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_pragmas(f->db);
 }
 
@@ -105,8 +105,8 @@ test_wal_file(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(db_exec(f->db, "CREATE TABLE t (a INTEGER);"
-	                                "INSERT INTO t VALUES (1)"),
-	                 ERR_OK);
+					"INSERT INTO t VALUES (1)"),
+			 ERR_OK);
 	char wal[160];
 	snprintf(wal, sizeof wal, "%s-wal", f->path);
 	struct stat sb;
@@ -119,20 +119,20 @@ test_reader_not_blocked(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(db_exec(f->db, "CREATE TABLE t (a INTEGER);"
-	                                "INSERT INTO t VALUES (1)"),
-	                 ERR_OK);
+					"INSERT INTO t VALUES (1)"),
+			 ERR_OK);
 	struct db *reader = NULL;
 	assert_int_equal(db_open(f->path, DB_OPEN_EXISTING, &reader, &f->msg),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(db_begin_write(f->db), ERR_OK);
 	assert_int_equal(db_run(f->db, "INSERT INTO t VALUES (2)", ""), ERR_OK);
 	int64_t n = 0;
 	assert_int_equal(db_query_int(reader, &n, "SELECT count(*) FROM t", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(db_commit(f->db), ERR_OK);
 	assert_int_equal(db_query_int(reader, &n, "SELECT count(*) FROM t", ""),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(n, 2);
 	db_close(reader);
 }

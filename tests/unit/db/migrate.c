@@ -65,10 +65,10 @@ count_schema(struct db *db, const char *type, const char *name)
 {
 	int64_t n = -1;
 	assert_int_equal(db_query_int(db, &n,
-	                              "SELECT count(*) FROM sqlite_schema"
-	                              " WHERE type = ? AND name = ?",
-	                              "tt", type, name),
-	                 ERR_OK);
+				      "SELECT count(*) FROM sqlite_schema"
+				      " WHERE type = ? AND name = ?",
+				      "tt", type, name),
+			 ERR_OK);
 	return n;
 }
 
@@ -97,40 +97,41 @@ test_fresh(void **state)
 	assert_int_equal(v, db_migrations_latest());
 
 	static const char *const tables[] = {
-		"organisation", "app_user", "session", "login_throttle",
-		"setting", "audit_log", "schema_migrations",
+		"organisation",      "app_user", "session",
+		"login_throttle",    "setting",  "audit_log",
+		"schema_migrations",
 	};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (count_schema(f->db, "table", tables[i]) != 1)
 			fail_msg("table %s is missing", tables[i]);
 	/* The engine's own file ran as well. */
 	assert_int_equal(count_schema(f->db, "trigger", "audit_log_no_update"),
-	                 1);
+			 1);
 	assert_int_equal(count_schema(f->db, "trigger", "audit_log_no_delete"),
-	                 1);
+			 1);
 	/* @ID@ became an auto-numbered key. */
 	int64_t id = 0;
 	assert_int_equal(db_query_int(f->db, &id,
-	                              "INSERT INTO setting (name, value,"
-	                              " updated_at) VALUES ('x', '1', 0)"
-	                              " RETURNING rowid",
-	                              ""),
-	                 ERR_OK);
+				      "INSERT INTO setting (name, value,"
+				      " updated_at) VALUES ('x', '1', 0)"
+				      " RETURNING rowid",
+				      ""),
+			 ERR_OK);
 	assert_int_equal(db_query_int(f->db, &id,
-	                              "INSERT INTO organisation (name, kind,"
-	                              " country, created_at, updated_at)"
-	                              " VALUES ('o', 'ngo', 'TH', 0, 0)"
-	                              " RETURNING id",
-	                              ""),
-	                 ERR_OK);
+				      "INSERT INTO organisation (name, kind,"
+				      " country, created_at, updated_at)"
+				      " VALUES ('o', 'ngo', 'TH', 0, 0)"
+				      " RETURNING id",
+				      ""),
+			 ERR_OK);
 	assert_int_equal(id, 1);
 	/* One row per migration applied, with a time. */
 	int64_t n = 0;
 	assert_int_equal(db_query_int(f->db, &n,
-	                              "SELECT count(*) FROM schema_migrations"
-	                              " WHERE applied_at > 0",
-	                              ""),
-	                 ERR_OK);
+				      "SELECT count(*) FROM schema_migrations"
+				      " WHERE applied_at > 0",
+				      ""),
+			 ERR_OK);
 	assert_int_equal(n, db_migrations_latest());
 	assert_int_equal(db_check_schema(f->db, &f->msg), ERR_OK);
 	assert_int_equal(f->msg.len, 0);
@@ -170,10 +171,10 @@ test_check_older(void **state)
 	assert_int_equal(db_migrate(f->db, &from, &to, &f->msg), ERR_OK);
 	int latest = db_migrations_latest();
 	assert_int_equal(db_run(f->db,
-	                        "DELETE FROM schema_migrations"
-	                        " WHERE version = ?",
-	                        "i", (int64_t)latest),
-	                 ERR_OK);
+				"DELETE FROM schema_migrations"
+				" WHERE version = ?",
+				"i", (int64_t)latest),
+			 ERR_OK);
 	buf_reset(&f->msg);
 	assert_int_equal(db_check_schema(f->db, &f->msg), ERR_INVALID);
 	assert_non_null(strstr(buf_cstr(&f->msg), "atis migrate"));
@@ -187,10 +188,10 @@ test_newer(void **state)
 	assert_int_equal(db_migrate(f->db, &from, &to, &f->msg), ERR_OK);
 	int latest = db_migrations_latest();
 	assert_int_equal(db_run(f->db,
-	                        "INSERT INTO schema_migrations (version,"
-	                        " applied_at) VALUES (?, 1)",
-	                        "i", (int64_t)latest + 1),
-	                 ERR_OK);
+				"INSERT INTO schema_migrations (version,"
+				" applied_at) VALUES (?, 1)",
+				"i", (int64_t)latest + 1),
+			 ERR_OK);
 	assert_int_equal(db_check_schema(f->db, &f->msg), ERR_INVALID);
 	const char *m = buf_cstr(&f->msg);
 	assert_non_null(strstr(m, "newer"));
@@ -217,7 +218,7 @@ test_failure_rolls_back(void **state)
 	struct fixture *f = *state;
 	/* A table in the way of 0001. */
 	assert_int_equal(db_exec(f->db, "CREATE TABLE session (x INTEGER)"),
-	                 ERR_OK);
+			 ERR_OK);
 	int from = -1, to = -1;
 	log_set_level((enum log_level)(LOG_ERROR + 1));
 	enum err rc = db_migrate(f->db, &from, &to, &f->msg);

@@ -33,21 +33,21 @@ test_url_decode(void **state)
 	struct arena *a = *state;
 	char *out;
 	size_t n;
-	assert_int_equal(form_url_decode(a, S("a%20b+c%2B%e2%82%AC"), true,
-	                                 &out, &n), ERR_OK);
+	assert_int_equal(
+		form_url_decode(a, S("a%20b+c%2B%e2%82%AC"), true, &out, &n),
+		ERR_OK);
 	assert_string_equal(out, "a b c+\xe2\x82\xac");
 	assert_int_equal(n, 9);
-	assert_int_equal(form_url_decode(a, S("a+b"), false, &out, &n),
-	                 ERR_OK);
+	assert_int_equal(form_url_decode(a, S("a+b"), false, &out, &n), ERR_OK);
 	assert_string_equal(out, "a+b");
 	assert_int_equal(form_url_decode(a, S("%"), true, &out, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_url_decode(a, S("%4"), true, &out, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_url_decode(a, S("%zz"), true, &out, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_url_decode(a, S("ab%4g"), true, &out, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 }
 
 static void
@@ -57,7 +57,8 @@ test_urlencoded(void **state)
 	struct http_param *p;
 	size_t n;
 	assert_int_equal(form_parse_urlencoded(a, S("a=1&b=x+y&&c&d=%C3%A9"),
-	                                       NULL, &p, &n), ERR_OK);
+					       NULL, &p, &n),
+			 ERR_OK);
 	assert_int_equal(n, 4);
 	assert_string_equal(p[0].name, "a");
 	assert_string_equal(p[0].value, "1");
@@ -83,21 +84,22 @@ test_urlencoded_bad(void **state)
 	size_t n = 99;
 	/* bad escapes, empty name, invalid UTF-8, overlong, NUL */
 	assert_int_equal(form_parse_urlencoded(a, S("a=%G1"), NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_parse_urlencoded(a, S("a=%"), NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_parse_urlencoded(a, S("=x"), NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_parse_urlencoded(a, S("a=%FF"), NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_parse_urlencoded(a, S("a=%C0%AF"), NULL, &p, &n),
-	                 ERR_INVALID);
-	assert_int_equal(form_parse_urlencoded(a, S("a=%ED%A0%80"), NULL, &p,
-	                                       &n), ERR_INVALID);
+			 ERR_INVALID);
+	assert_int_equal(
+		form_parse_urlencoded(a, S("a=%ED%A0%80"), NULL, &p, &n),
+		ERR_INVALID);
 	assert_int_equal(form_parse_urlencoded(a, S("a=x%00y"), NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(form_parse_urlencoded(a, S("%FF=1"), NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	/* outputs untouched on error */
 	assert_null(p);
 	assert_int_equal(n, 99);
@@ -111,18 +113,20 @@ test_urlencoded_limits(void **state)
 	size_t n;
 	struct form_limits lim = {.max_fields = 2, .max_field = 4};
 	assert_int_equal(form_parse_urlencoded(a, S("a=1&b=2"), &lim, &p, &n),
-	                 ERR_OK);
-	assert_int_equal(form_parse_urlencoded(a, S("a=1&b=2&c=3"), &lim, &p,
-	                                       &n), ERR_TOOBIG);
+			 ERR_OK);
+	assert_int_equal(
+		form_parse_urlencoded(a, S("a=1&b=2&c=3"), &lim, &p, &n),
+		ERR_TOOBIG);
 	assert_int_equal(form_parse_urlencoded(a, S("a=1234"), &lim, &p, &n),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(form_parse_urlencoded(a, S("a=12345"), &lim, &p, &n),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 	/* the limit is on decoded bytes */
-	assert_int_equal(form_parse_urlencoded(a, S("a=%41%41%41%41"), &lim,
-	                                       &p, &n), ERR_OK);
+	assert_int_equal(
+		form_parse_urlencoded(a, S("a=%41%41%41%41"), &lim, &p, &n),
+		ERR_OK);
 	assert_int_equal(form_parse_urlencoded(a, S("abcde=1"), &lim, &p, &n),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 	/* default limit: 200 fields */
 	char big[2000];
 	size_t len = 0;
@@ -131,9 +135,9 @@ test_urlencoded_limits(void **state)
 		len += 4;
 	}
 	assert_int_equal(form_parse_urlencoded(a, big, len, NULL, &p, &n),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 	assert_int_equal(form_parse_urlencoded(a, big, len - 4, NULL, &p, &n),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(n, 200);
 }
 
@@ -143,9 +147,11 @@ test_cookies(void **state)
 	struct arena *a = *state;
 	struct http_param *p;
 	size_t n;
-	assert_int_equal(form_parse_cookies(a, S("sid=abc; __Host-x=\"q v\" ;"
-	                                         "e=;  lang=th"),
-	                                    NULL, &p, &n), ERR_OK);
+	assert_int_equal(form_parse_cookies(a,
+					    S("sid=abc; __Host-x=\"q v\" ;"
+					      "e=;  lang=th"),
+					    NULL, &p, &n),
+			 ERR_OK);
 	assert_int_equal(n, 4);
 	assert_string_equal(p[0].name, "sid");
 	assert_string_equal(p[0].value, "abc");
@@ -156,12 +162,12 @@ test_cookies(void **state)
 	assert_string_equal(p[3].value, "th");
 	/* values are not %-decoded */
 	assert_int_equal(form_parse_cookies(a, S("a=%41"), NULL, &p, &n),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_string_equal(p[0].value, "%41");
 	assert_int_equal(form_parse_cookies(a, S(""), NULL, &p, &n), ERR_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(form_parse_cookies(a, S(" ; ;"), NULL, &p, &n),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(n, 0);
 }
 
@@ -172,20 +178,21 @@ test_cookies_bad(void **state)
 	struct http_param *p;
 	size_t n;
 	static const char *const bad[] = {
-		"novalue", "=x", "a b=1", "a=\"x", "a=x\"y", "a=\x01",
-		"a=1; junk", "a(=1", "a=\xff", "a=\"", "a=\x7f",
+		"novalue",   "=x",   "a b=1",  "a=\"x", "a=x\"y", "a=\x01",
+		"a=1; junk", "a(=1", "a=\xff", "a=\"",  "a=\x7f",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		assert_int_equal(form_parse_cookies(a, bad[i], strlen(bad[i]),
-		                                    NULL, &p, &n), ERR_INVALID);
+						    NULL, &p, &n),
+				 ERR_INVALID);
 	/* an embedded NUL is a control character */
 	assert_int_equal(form_parse_cookies(a, "a=x\0y", 5, NULL, &p, &n),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	struct form_limits lim = {.max_fields = 1, .max_field = 3};
 	assert_int_equal(form_parse_cookies(a, S("a=1; b=2"), &lim, &p, &n),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 	assert_int_equal(form_parse_cookies(a, S("a=1234"), &lim, &p, &n),
-	                 ERR_TOOBIG);
+			 ERR_TOOBIG);
 }
 
 #define CT "multipart/form-data; boundary=XyZ"
@@ -197,22 +204,31 @@ test_boundary(void **state)
 	const char *b;
 	assert_int_equal(form_multipart_boundary(a, CT, &b), ERR_OK);
 	assert_string_equal(b, "XyZ");
-	assert_int_equal(form_multipart_boundary(
-		a, "Multipart/Form-Data; charset=utf-8; boundary=\"a b\"", &b),
+	assert_int_equal(
+		form_multipart_boundary(
+			a,
+			"Multipart/Form-Data; charset=utf-8; boundary=\"a b\"",
+			&b),
 		ERR_OK);
 	assert_string_equal(b, "a b");
 	assert_int_equal(form_multipart_boundary(a, "multipart/form-data", &b),
-	                 ERR_INVALID);
-	assert_int_equal(form_multipart_boundary(a, "multipart/form-data; "
-	                                         "boundary=", &b),
-	                 ERR_INVALID);
-	assert_int_equal(form_multipart_boundary(a, "text/plain; boundary=x",
-	                                         &b), ERR_INVALID);
-	assert_int_equal(form_multipart_boundary(a, "multipart/form-data; "
-	                                         "boundary=\"abc", &b),
-	                 ERR_INVALID);
+			 ERR_INVALID);
+	assert_int_equal(form_multipart_boundary(a,
+						 "multipart/form-data; "
+						 "boundary=",
+						 &b),
+			 ERR_INVALID);
+	assert_int_equal(
+		form_multipart_boundary(a, "text/plain; boundary=x", &b),
+		ERR_INVALID);
+	assert_int_equal(form_multipart_boundary(a,
+						 "multipart/form-data; "
+						 "boundary=\"abc",
+						 &b),
+			 ERR_INVALID);
 	char longb[200];
-	int len = snprintf(longb, sizeof longb, "multipart/form-data; boundary=");
+	int len =
+		snprintf(longb, sizeof longb, "multipart/form-data; boundary=");
 	memset(longb + len, 'x', 71);
 	longb[len + 71] = '\0';
 	assert_int_equal(form_multipart_boundary(a, longb, &b), ERR_INVALID);
@@ -247,8 +263,9 @@ test_multipart(void **state)
 	struct http_file *files;
 	size_t nf, nfiles;
 	assert_int_equal(form_parse_multipart(a, CT, good_body,
-	                                      sizeof good_body - 1, NULL, &f,
-	                                      &nf, &files, &nfiles), ERR_OK);
+					      sizeof good_body - 1, NULL, &f,
+					      &nf, &files, &nfiles),
+			 ERR_OK);
 	assert_int_equal(nf, 2);
 	assert_string_equal(f[0].name, "title");
 	assert_string_equal(f[0].value, "Hello \xe0\xb8\xaa\r\nworld");
@@ -270,7 +287,7 @@ mp(struct arena *a, const char *body, const struct form_limits *lim)
 	struct http_file *files;
 	size_t nf, nfiles;
 	return form_parse_multipart(a, CT, body, strlen(body), lim, &f, &nf,
-	                            &files, &nfiles);
+				    &files, &nfiles);
 }
 
 static void
@@ -291,14 +308,16 @@ test_multipart_bad(void **state)
 		"--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\n1"
 		"\r\n--XyZ--",
 		/* headers never end */
-		"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n--XyZ--",
+		"--XyZ\r\nContent-Disposition: form-data; "
+		"name=\"a\"\r\n--XyZ--",
 		/* header line without colon */
 		"--XyZ\r\nbogus\r\n\r\n1\r\n--XyZ--",
 		/* unterminated quote */
 		"--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\n1"
 		"\r\n--XyZ--",
 		/* invalid UTF-8 in a text field */
-		"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff"
+		"--XyZ\r\nContent-Disposition: form-data; "
+		"name=\"a\"\r\n\r\n\xff"
 		"\r\n--XyZ--",
 		/* garbage after a delimiter */
 		"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"
@@ -314,37 +333,37 @@ test_multipart_bad(void **state)
 	}
 	/* a NUL inside a text field */
 	static const char nul[] = "--XyZ\r\nContent-Disposition: form-data; "
-	                          "name=\"a\"\r\n\r\nx\0y\r\n--XyZ--";
+				  "name=\"a\"\r\n\r\nx\0y\r\n--XyZ--";
 	struct http_param *f;
 	struct http_file *files;
 	size_t nf, nfiles;
 	assert_int_equal(form_parse_multipart(a, CT, nul, sizeof nul - 1, NULL,
-	                                      &f, &nf, &files, &nfiles),
-	                 ERR_INVALID);
+					      &f, &nf, &files, &nfiles),
+			 ERR_INVALID);
 	/* no boundary in the content type */
 	assert_int_equal(form_parse_multipart(a, "multipart/form-data",
-	                                      good_body, sizeof good_body - 1,
-	                                      NULL, &f, &nf, &files, &nfiles),
-	                 ERR_INVALID);
+					      good_body, sizeof good_body - 1,
+					      NULL, &f, &nf, &files, &nfiles),
+			 ERR_INVALID);
 }
 
 static void
 test_multipart_limits(void **state)
 {
 	struct arena *a = *state;
-	struct form_limits lim = {.max_fields = 1, .max_field = 5,
-	                          .max_files = 1};
+	struct form_limits lim = {
+		.max_fields = 1, .max_field = 5, .max_files = 1};
 	const char *ok = "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
-	                 "\r\n\r\n12345\r\n--XyZ--";
+			 "\r\n\r\n12345\r\n--XyZ--";
 	const char *big = "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
-	                  "\r\n\r\n123456\r\n--XyZ--";
+			  "\r\n\r\n123456\r\n--XyZ--";
 	const char *two = "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
-	                  "\r\n\r\n1\r\n--XyZ\r\nContent-Disposition: "
-	                  "form-data; name=\"b\"\r\n\r\n2\r\n--XyZ--";
+			  "\r\n\r\n1\r\n--XyZ\r\nContent-Disposition: "
+			  "form-data; name=\"b\"\r\n\r\n2\r\n--XyZ--";
 	const char *files = "--XyZ\r\nContent-Disposition: form-data; "
-	                    "name=\"f\"; filename=\"a\"\r\n\r\n123456789\r\n"
-	                    "--XyZ\r\nContent-Disposition: form-data; "
-	                    "name=\"g\"; filename=\"b\"\r\n\r\n1\r\n--XyZ--";
+			    "name=\"f\"; filename=\"a\"\r\n\r\n123456789\r\n"
+			    "--XyZ\r\nContent-Disposition: form-data; "
+			    "name=\"g\"; filename=\"b\"\r\n\r\n1\r\n--XyZ--";
 	assert_int_equal(mp(a, ok, &lim), ERR_OK);
 	assert_int_equal(mp(a, big, &lim), ERR_TOOBIG);
 	assert_int_equal(mp(a, two, &lim), ERR_TOOBIG);
@@ -358,20 +377,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_url_decode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_urlencoded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_decode, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_urlencoded, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_urlencoded_bad, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_urlencoded_limits, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_cookies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cookies_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cookies_bad, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_boundary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multipart, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_multipart_bad, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_multipart_limits, setup,
-		                                teardown),
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

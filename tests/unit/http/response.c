@@ -62,45 +62,47 @@ test_headers(void **state)
 {
 	struct http_response *r = &((struct fixture *)*state)->resp;
 	assert_int_equal(http_response_header(r, "X-A", "1"), ERR_OK);
-	assert_int_equal(http_response_header(r, "Allow", "GET, HEAD"),
-	                 ERR_OK);
+	assert_int_equal(http_response_header(r, "Allow", "GET, HEAD"), ERR_OK);
 	assert_string_equal(http_response_get_header(r, "x-a"), "1");
 	/* header injection */
 	assert_int_equal(http_response_header(r, "X-B", "a\r\nSet-Cookie: x=1"),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(http_response_header(r, "X-B", "a\nb"), ERR_INVALID);
 	assert_int_equal(http_response_header(r, "X-B", "a\rb"), ERR_INVALID);
 	assert_int_equal(http_response_header(r, "X-B", "a\x01"), ERR_INVALID);
 	assert_int_equal(http_response_header(r, "X-B\r\nX-C", "1"),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_int_equal(http_response_header(r, "X B", "1"), ERR_INVALID);
 	assert_int_equal(http_response_header(r, "", "1"), ERR_INVALID);
 	assert_int_equal(http_response_header(r, "X-B", NULL), ERR_INVALID);
 	/* the server's own */
 	assert_int_equal(http_response_header(r, "content-security-policy",
-	                                      "default-src *"), ERR_INVALID);
+					      "default-src *"),
+			 ERR_INVALID);
 	assert_int_equal(http_response_header(r, "Set-Cookie", "a=1"),
-	                 ERR_INVALID);
+			 ERR_INVALID);
 	assert_null(http_response_get_header(r, "X-B"));
 	assert_int_equal(r->nheaders, 2);
 	/* tab and UTF-8 are fine */
 	assert_int_equal(http_response_header(r, "X-T", "a\tb \xc3\xa9"),
-	                 ERR_OK);
+			 ERR_OK);
 }
 
 static void
 test_cookie_http(void **state)
 {
 	struct http_response *r = &((struct fixture *)*state)->resp;
-	struct http_cookie_opts o = {.name = "sid", .value = "abc123",
-	                             .max_age = -1, .http_only = true,
-	                             .same_site = "Lax"};
+	struct http_cookie_opts o = {.name = "sid",
+				     .value = "abc123",
+				     .max_age = -1,
+				     .http_only = true,
+				     .same_site = "Lax"};
 	assert_int_equal(http_set_cookie(r, &o), ERR_OK);
 	assert_string_equal(http_response_get_header(r, "Set-Cookie"),
-	                    "sid=abc123; Path=/; HttpOnly; SameSite=Lax");
+			    "sid=abc123; Path=/; HttpOnly; SameSite=Lax");
 	char name[64];
 	assert_int_equal(http_cookie_name(false, "sid", name, sizeof name),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_string_equal(name, "sid");
 	assert_int_equal(http_cookie_name(false, "sid", name, 3), ERR_TOOBIG);
 }
@@ -109,27 +111,29 @@ static void
 test_cookie_https(void **state)
 {
 	struct http_response *r = &((struct fixture *)*state)->resp;
-	struct http_cookie_opts o = {.name = "sid", .value = "abc",
-	                             .max_age = 3600, .http_only = true,
-	                             .same_site = "Strict"};
+	struct http_cookie_opts o = {.name = "sid",
+				     .value = "abc",
+				     .max_age = 3600,
+				     .http_only = true,
+				     .same_site = "Strict"};
 	assert_int_equal(http_set_cookie(r, &o), ERR_OK);
 	assert_string_equal(http_response_get_header(r, "Set-Cookie"),
-	                    "__Host-sid=abc; Path=/; Max-Age=3600; Secure; "
-	                    "HttpOnly; SameSite=Strict");
+			    "__Host-sid=abc; Path=/; Max-Age=3600; Secure; "
+			    "HttpOnly; SameSite=Strict");
 	assert_null(strstr(r->headers[0].value, "Domain"));
 	char name[64];
 	assert_int_equal(http_cookie_name(true, "sid", name, sizeof name),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_string_equal(name, "__Host-sid");
 
 	/* delete */
-	o = (struct http_cookie_opts){.name = "lang", .value = "th",
-	                              .max_age = 0};
+	o = (struct http_cookie_opts){
+		.name = "lang", .value = "th", .max_age = 0};
 	assert_int_equal(http_set_cookie(r, &o), ERR_OK);
 	assert_int_equal(r->nheaders, 2);
 	assert_string_equal(r->headers[1].value,
-	                    "__Host-lang=; Path=/; Max-Age=0; Expires=Thu, 01 "
-	                    "Jan 1970 00:00:00 GMT; Secure; SameSite=Lax");
+			    "__Host-lang=; Path=/; Max-Age=0; Expires=Thu, 01 "
+			    "Jan 1970 00:00:00 GMT; Secure; SameSite=Lax");
 
 	/* the reader finds what the writer set */
 	struct http_param c[] = {{"sid", "wrong", 5}, {"__Host-sid", "ok", 2}};
@@ -143,8 +147,8 @@ static void
 test_cookie_bad(void **state)
 {
 	struct http_response *r = &((struct fixture *)*state)->resp;
-	struct http_cookie_opts o = {.name = "sid", .value = "a;b",
-	                             .max_age = -1};
+	struct http_cookie_opts o = {
+		.name = "sid", .value = "a;b", .max_age = -1};
 	assert_int_equal(http_set_cookie(r, &o), ERR_INVALID);
 	o.value = "a b";
 	assert_int_equal(http_set_cookie(r, &o), ERR_INVALID);
@@ -188,7 +192,7 @@ test_redirect(void **state)
 		assert_int_equal(r->status, 303);
 		assert_int_equal(r->body.len, 0);
 		assert_string_equal(http_response_get_header(r, "Location"),
-		                    cases[i].out);
+				    cases[i].out);
 		/* one Location only, however often it is called */
 		assert_int_equal(r->nheaders, 1);
 	}
@@ -199,17 +203,17 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults, setup_http,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_headers, setup_http,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_cookie_http, setup_http,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_cookie_https, setup_https,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_cookie_bad, setup_https,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_redirect, setup_http,
-		                                teardown),
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,7 +94,7 @@ test_captures(void **state)
 	assert_int_equal(m.nparams, 1);
 	assert_string_equal(m.params[0], "42");
 	assert_int_equal(match(state, HTTP_GET, "/cases/7/files/x.png", &m),
-	                 200);
+			 200);
 	assert_int_equal(m.route->access, 4);
 	assert_int_equal(m.nparams, 2);
 	assert_string_equal(m.params[0], "7");
@@ -106,7 +106,7 @@ test_captures(void **state)
 	assert_string_equal(m.params[0], "");
 	/* UTF-8 captures pass through */
 	assert_int_equal(match(state, HTTP_GET, "/cases/\xe0\xb8\xaa", &m),
-	                 200);
+			 200);
 	assert_string_equal(m.params[0], "\xe0\xb8\xaa");
 }
 
@@ -115,8 +115,15 @@ test_not_found(void **state)
 {
 	struct http_match m;
 	static const char *const paths[] = {
-		"/nope", "/cases/", "/cases/1/", "/cases/1/files", "/static",
-		"/casesx", "", "/cases//files/x", "/a/1/c/2/e/3/g/4/i/5",
+		"/nope",
+		"/cases/",
+		"/cases/1/",
+		"/cases/1/files",
+		"/static",
+		"/casesx",
+		"",
+		"/cases//files/x",
+		"/a/1/c/2/e/3/g/4/i/5",
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
 		if (match(state, HTTP_GET, paths[i], &m) != 404)
@@ -158,9 +165,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_literal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_captures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_found, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_method_not_allowed, setup,
-		                                teardown),
+						teardown),
 		cmocka_unit_test_setup_teardown(test_head, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

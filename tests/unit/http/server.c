@@ -66,10 +66,10 @@ h_echo(struct http_request *req, struct http_response *resp)
 	size_t n = http_form_all(req, "tag", vals, 4);
 	const struct http_file *f = http_file(req, "up");
 	buf_printf(&resp->body, "name=%s tags=%zu cookie=%s q=%s file=%s:%zu",
-	           http_form(req, "name") ? http_form(req, "name") : "-", n,
-	           http_cookie(req, "c") ? http_cookie(req, "c") : "-",
-	           http_query(req, "q") ? http_query(req, "q") : "-",
-	           f ? f->filename : "-", f ? f->len : 0);
+		   http_form(req, "name") ? http_form(req, "name") : "-", n,
+		   http_cookie(req, "c") ? http_cookie(req, "c") : "-",
+		   http_query(req, "q") ? http_query(req, "q") : "-",
+		   f ? f->filename : "-", f ? f->len : 0);
 	return 200;
 }
 
@@ -77,8 +77,8 @@ static int
 h_case(struct http_request *req, struct http_response *resp)
 {
 	buf_printf(&resp->body, "case %s path %s id %zu addr %s",
-	           http_param(req, 0), req->path, strlen(req->id),
-	           req->remote_addr);
+		   http_param(req, 0), req->path, strlen(req->id),
+		   req->remote_addr);
 	return 200;
 }
 
@@ -117,8 +117,10 @@ static int
 h_cookie(struct http_request *req, struct http_response *resp)
 {
 	(void)req;
-	struct http_cookie_opts o = {.name = "sid", .value = "tok",
-	                             .max_age = -1, .http_only = true};
+	struct http_cookie_opts o = {.name = "sid",
+				     .value = "tok",
+				     .max_age = -1,
+				     .http_only = true};
 	http_set_cookie(resp, &o);
 	return http_redirect(resp, "/next");
 }
@@ -261,7 +263,7 @@ setup(void **state)
 	log_set_level(LOG_WARN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	http_static_init(&statics, files, sizeof files / sizeof *files,
-	                 "static/");
+			 "static/");
 	struct http_server_config cfg = {
 		.port = 0,
 		.threads = 2,
@@ -278,7 +280,7 @@ setup(void **state)
 	if (http_server_start(&cfg, &server) != ERR_OK)
 		return -1;
 	snprintf(base_url, sizeof base_url, "http://127.0.0.1:%u",
-	         http_server_port(server));
+		 http_server_port(server));
 	return 0;
 }
 
@@ -290,8 +292,8 @@ teardown(void **state)
 	/* every worker that was set up was released */
 	if (atomic_load(&thread_releases) != atomic_load(&thread_inits)) {
 		fprintf(stderr, "thread_init %d, thread_release %d\n",
-		        atomic_load(&thread_inits),
-		        atomic_load(&thread_releases));
+			atomic_load(&thread_inits),
+			atomic_load(&thread_releases));
 		return -1;
 	}
 	http_static_release(&statics);
@@ -307,11 +309,11 @@ assert_security_headers(const struct reply *r)
 	assert_non_null(strstr(v, "default-src 'self'"));
 	assert_non_null(strstr(v, "frame-ancestors 'none'"));
 	assert_string_equal(header_of(r, "X-Content-Type-Options", v, sizeof v),
-	                    "nosniff");
+			    "nosniff");
 	assert_string_equal(header_of(r, "Referrer-Policy", v, sizeof v),
-	                    "no-referrer");
+			    "no-referrer");
 	assert_string_equal(header_of(r, "X-Frame-Options", v, sizeof v),
-	                    "DENY");
+			    "DENY");
 	assert_non_null(header_of(r, "Permissions-Policy", v, sizeof v));
 	assert_null(header_of(r, "Strict-Transport-Security", v, sizeof v));
 }
@@ -326,9 +328,9 @@ test_ok(void **state)
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_cstr(&r.body), "hello");
 	assert_string_equal(header_of(&r, "Content-Type", v, sizeof v),
-	                    "text/html; charset=utf-8");
+			    "text/html; charset=utf-8");
 	assert_string_equal(header_of(&r, "Cache-Control", v, sizeof v),
-	                    "no-store");
+			    "no-store");
 	assert_security_headers(&r);
 	reply_free(&r);
 	assert_true(atomic_load(&thread_inits) >= 1);
@@ -341,9 +343,9 @@ test_ok(void **state)
 
 	get("/cases/%E0%B8%AA42?x=1", &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(buf_cstr(&r.body),
-	                    "case \xe0\xb8\xaa" "42 path /cases/\xe0\xb8\xaa"
-	                    "42 id 16 addr 127.0.0.1");
+	assert_string_equal(buf_cstr(&r.body), "case \xe0\xb8\xaa"
+					       "42 path /cases/\xe0\xb8\xaa"
+					       "42 id 16 addr 127.0.0.1");
 	reply_free(&r);
 }
 
@@ -394,7 +396,7 @@ test_forms(void **state)
 	fetch("POST", "/echo?q=s", urlenc, body, sizeof body - 1, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_cstr(&r.body), "name=J\xc3\xb6 D tags=2 "
-	                    "cookie=v1 q=s file=-:0");
+					       "cookie=v1 q=s file=-:0");
 	reply_free(&r);
 
 	const char *const mp[] = {
@@ -403,11 +405,12 @@ test_forms(void **state)
 		"--b0undary\r\nContent-Disposition: form-data; name=\"name\""
 		"\r\n\r\nAnn\r\n--b0undary\r\nContent-Disposition: form-data; "
 		"name=\"up\"; filename=\"e.bin\"\r\nContent-Type: "
-		"application/octet-stream\r\n\r\n\x00\x01\x02\r\n--b0undary--\r\n";
+		"application/"
+		"octet-stream\r\n\r\n\x00\x01\x02\r\n--b0undary--\r\n";
 	fetch("POST", "/echo", mp, mbody, sizeof mbody - 1, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_cstr(&r.body), "name=Ann tags=0 cookie=- q=- "
-	                    "file=e.bin:3");
+					       "file=e.bin:3");
 	reply_free(&r);
 }
 
@@ -507,9 +510,9 @@ test_gzip(void **state)
 	fetch("GET", "/big", gz, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(header_of(&r, "Content-Encoding", v, sizeof v),
-	                    "gzip");
+			    "gzip");
 	assert_string_equal(header_of(&r, "Vary", v, sizeof v),
-	                    "Accept-Encoding");
+			    "Accept-Encoding");
 	assert_true(r.body.len < sizeof LONG_TEXT - 1);
 	unsigned char out[2048];
 	z_stream zs = {0};
@@ -528,7 +531,7 @@ test_gzip(void **state)
 	get("/big", &r);
 	assert_null(header_of(&r, "Content-Encoding", v, sizeof v));
 	assert_string_equal(header_of(&r, "Vary", v, sizeof v),
-	                    "Accept-Encoding");
+			    "Accept-Encoding");
 	assert_string_equal(buf_cstr(&r.body), LONG_TEXT);
 	reply_free(&r);
 	const char *const q0[] = {"Accept-Encoding: gzip;q=0, br", NULL};
@@ -575,9 +578,9 @@ test_static(void **state)
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_cstr(&r.body), (const char *)CSS);
 	assert_string_equal(header_of(&r, "Content-Type", v, sizeof v),
-	                    "text/css; charset=utf-8");
+			    "text/css; charset=utf-8");
 	assert_string_equal(header_of(&r, "Cache-Control", v, sizeof v),
-	                    "public, max-age=31536000, immutable");
+			    "public, max-age=31536000, immutable");
 	assert_non_null(header_of(&r, "ETag", etag, sizeof etag));
 	assert_int_equal(strlen(etag), 18);
 	reply_free(&r);
@@ -590,7 +593,7 @@ test_static(void **state)
 	get("/static/logo.png", &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(header_of(&r, "Content-Type", v, sizeof v),
-	                    "image/png");
+			    "image/png");
 	assert_null(header_of(&r, "Vary", v, sizeof v));
 	reply_free(&r);
 	/* outside the prefix, or missing */
@@ -614,7 +617,7 @@ test_cookie_redirect(void **state)
 	assert_int_equal(r.status, 303);
 	assert_string_equal(header_of(&r, "Location", v, sizeof v), "/next");
 	assert_string_equal(header_of(&r, "Set-Cookie", v, sizeof v),
-	                    "sid=tok; Path=/; HttpOnly; SameSite=Lax");
+			    "sid=tok; Path=/; HttpOnly; SameSite=Lax");
 	assert_int_equal(r.body.len, 0);
 	reply_free(&r);
 }

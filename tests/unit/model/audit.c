@@ -20,7 +20,7 @@
 #include "model/audit.h"
 #include "unit/model/fixture.h"
 
-#define GENESIS                                                        \
+#define GENESIS                                                                \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
 static void
@@ -28,7 +28,7 @@ append(struct db *db, const struct actor *who, const char *action,
        int64_t target_id, int64_t target_org, const char *detail)
 {
 	struct audit_event ev = {action, target_id ? "user" : "", target_id,
-	                         target_org, detail};
+				 target_org, detail};
 	assert_int_equal(db_begin_write(db), ERR_OK);
 	assert_int_equal(audit_append(db, who, &ev), ERR_OK);
 	assert_int_equal(db_commit(db), ERR_OK);
@@ -38,8 +38,10 @@ append(struct db *db, const struct actor *who, const char *action,
 static void
 append_five(struct db *db)
 {
-	struct actor a = {.user_id = 3, .org_id = 2, .label = "ann@example.org",
-	                  .address = "192.0.2.3"};
+	struct actor a = {.user_id = 3,
+			  .org_id = 2,
+			  .label = "ann@example.org",
+			  .address = "192.0.2.3"};
 	struct actor sys = fixture_system();
 	append(db, &a, "login.ok", 3, 2, NULL);
 	append(db, &a, "user.update", 4, 2, "{\"name\":true}");
@@ -123,9 +125,9 @@ test_chain(void **state)
 	/* Who and what were recorded; NULL actor and detail are "system"
 	 * and "". */
 	st = db_query(f->db,
-	              "SELECT actor_label, actor_user_id, address, detail FROM"
-	              " audit_log WHERE id = ?",
-	              "i", (int64_t)4);
+		      "SELECT actor_label, actor_user_id, address, detail FROM"
+		      " audit_log WHERE id = ?",
+		      "i", (int64_t)4);
 	assert_true(db_step(st));
 	assert_string_equal(db_col_text(st, 0), "system");
 	assert_int_equal(db_col_int(st, 1), 0);
@@ -133,9 +135,9 @@ test_chain(void **state)
 	assert_string_equal(db_col_text(st, 3), "{\"require_2fa_all\":true}");
 	db_finalize(st);
 	st = db_query(f->db,
-	              "SELECT actor_label, actor_user_id, address, detail, at"
-	              " FROM audit_log WHERE id = 1",
-	              "");
+		      "SELECT actor_label, actor_user_id, address, detail, at"
+		      " FROM audit_log WHERE id = 1",
+		      "");
 	assert_true(db_step(st));
 	assert_string_equal(db_col_text(st, 0), "ann@example.org");
 	assert_int_equal(db_col_int(st, 1), 3);
@@ -168,26 +170,26 @@ test_no_update_delete(void **state)
 	append_five(f->db);
 	log_set_level((enum log_level)(LOG_ERROR + 1));
 	assert_int_not_equal(db_run(f->db,
-	                            "UPDATE audit_log SET detail = 'x'"
-	                            " WHERE id = 2",
-	                            ""),
-	                     ERR_OK);
+				    "UPDATE audit_log SET detail = 'x'"
+				    " WHERE id = 2",
+				    ""),
+			     ERR_OK);
 	assert_int_not_equal(db_run(f->db, "UPDATE audit_log SET at = 0", ""),
-	                     ERR_OK);
-	assert_int_not_equal(db_run(f->db, "DELETE FROM audit_log WHERE id = 5",
-	                            ""),
-	                     ERR_OK);
+			     ERR_OK);
+	assert_int_not_equal(
+		db_run(f->db, "DELETE FROM audit_log WHERE id = 5", ""),
+		ERR_OK);
 	assert_int_not_equal(db_run(f->db, "DELETE FROM audit_log", ""),
-	                     ERR_OK);
+			     ERR_OK);
 	log_set_level(LOG_WARN);
-	assert_int_equal(fixture_count(f->db, "SELECT count(*) FROM audit_log",
-	                               NULL),
-	                 5);
+	assert_int_equal(
+		fixture_count(f->db, "SELECT count(*) FROM audit_log", NULL),
+		5);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " detail = ?",
-	                               "{\"name\":true}"),
-	                 1);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " detail = ?",
+				       "{\"name\":true}"),
+			 1);
 	verify_ok(f->db, 5);
 }
 
@@ -197,11 +199,11 @@ test_tamper_update(void **state)
 	struct fixture *f = *state;
 	append_five(f->db);
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER audit_log_no_update"),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(db_run(f->db,
-	                        "UPDATE audit_log SET detail = ? WHERE id = 3",
-	                        "t", "{\"name\":\"Y\"}"),
-	                 ERR_OK);
+				"UPDATE audit_log SET detail = ? WHERE id = 3",
+				"t", "{\"name\":\"Y\"}"),
+			 ERR_OK);
 	verify_broken(f->db, 3, 2);
 }
 
@@ -228,9 +230,9 @@ test_tamper_fields(void **state)
 		assert_int_equal(fixture_setup(&st), 0);
 		struct fixture *f = st;
 		append_five(f->db);
-		assert_int_equal(db_exec(f->db,
-		                         "DROP TRIGGER audit_log_no_update"),
-		                 ERR_OK);
+		assert_int_equal(
+			db_exec(f->db, "DROP TRIGGER audit_log_no_update"),
+			ERR_OK);
 		assert_int_equal(db_exec(f->db, changes[i]), ERR_OK);
 		verify_broken(f->db, 2, 1);
 		fixture_teardown(&st);
@@ -245,18 +247,18 @@ test_tamper_rehash(void **state)
 	struct fixture *f = *state;
 	append_five(f->db);
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER audit_log_no_update"),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(db_exec(f->db,
-	                         "UPDATE audit_log SET hash = CASE WHEN"
-	                         " substr(hash, 1, 1) = '0' THEN '1' ELSE '0'"
-	                         " END || substr(hash, 2) WHERE id = 4"),
-	                 ERR_OK);
+				 "UPDATE audit_log SET hash = CASE WHEN"
+				 " substr(hash, 1, 1) = '0' THEN '1' ELSE '0'"
+				 " END || substr(hash, 2) WHERE id = 4"),
+			 ERR_OK);
 	verify_broken(f->db, 4, 3);
 	/* Someone who also fixes the next link breaks entry 5's hash. */
 	assert_int_equal(db_exec(f->db,
-	                         "UPDATE audit_log SET prev_hash = (SELECT hash"
-	                         " FROM audit_log WHERE id = 4) WHERE id = 5"),
-	                 ERR_OK);
+				 "UPDATE audit_log SET prev_hash = (SELECT hash"
+				 " FROM audit_log WHERE id = 4) WHERE id = 5"),
+			 ERR_OK);
 	verify_broken(f->db, 4, 3);
 }
 
@@ -266,9 +268,9 @@ test_tamper_delete(void **state)
 	struct fixture *f = *state;
 	append_five(f->db);
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER audit_log_no_delete"),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 3"),
-	                 ERR_OK);
+			 ERR_OK);
 	verify_broken(f->db, 4, 2);
 }
 
@@ -278,9 +280,9 @@ test_tamper_delete_first(void **state)
 	struct fixture *f = *state;
 	append_five(f->db);
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER audit_log_no_delete"),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 1"),
-	                 ERR_OK);
+			 ERR_OK);
 	verify_broken(f->db, 2, 0);
 }
 
@@ -292,8 +294,7 @@ actions_of(json_t *arr)
 	buf_init(&b, 0);
 	size_t i;
 	json_t *o;
-	json_array_foreach(arr, i, o)
-	{
+	json_array_foreach (arr, i, o) {
 		if (i)
 			buf_putc(&b, '|');
 		buf_puts(&b, json_string_value(json_object_get(o, "action")));
@@ -303,7 +304,7 @@ actions_of(json_t *arr)
 
 static void
 expect_list(struct db *db, const struct audit_filter *flt, const char *want,
-            int want_more)
+	    int want_more)
 {
 	json_t *arr = json_array();
 	int more = -1;
@@ -311,7 +312,7 @@ expect_list(struct db *db, const struct audit_filter *flt, const char *want,
 	char *got = actions_of(arr);
 	if (strcmp(got, want) != 0 || more != want_more)
 		fail_msg("got \"%s\" more=%d, want \"%s\" more=%d", got, more,
-		         want, want_more);
+			 want, want_more);
 	free(got);
 	json_decref(arr);
 }
@@ -327,9 +328,9 @@ test_list_filters(void **state)
 
 	struct audit_filter flt = {0};
 	expect_list(f->db, &flt,
-	            "account.locked|loginx.other|login.fail|setting.update|"
-	            "org.create|user.update|login.ok",
-	            0);
+		    "account.locked|loginx.other|login.fail|setting.update|"
+		    "org.create|user.update|login.ok",
+		    0);
 	/* A prefix ending in '.' takes the whole family, nothing else. */
 	flt.action = "login.";
 	expect_list(f->db, &flt, "login.fail|login.ok", 0);
@@ -349,7 +350,7 @@ test_list_filters(void **state)
 	expect_list(f->db, &flt, "login.fail|user.update|login.ok", 0);
 	flt.actor = "system";
 	expect_list(f->db, &flt,
-	            "account.locked|loginx.other|setting.update|org.create", 0);
+		    "account.locked|loginx.other|setting.update|org.create", 0);
 	flt.actor = "_";
 	expect_list(f->db, &flt, "", 0);
 	flt.actor = "%";
@@ -369,8 +370,8 @@ test_list_time(void **state)
 	append_five(f->db);
 	/* Spread the entries over time (the trigger must go for this). */
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER audit_log_no_update;"
-	                                "UPDATE audit_log SET at = id * 100"),
-	                 ERR_OK);
+					"UPDATE audit_log SET at = id * 100"),
+			 ERR_OK);
 	struct audit_filter flt = {.from = 200, .to = 400};
 	expect_list(f->db, &flt, "org.create|user.update", 0);
 	flt.from = 0;
@@ -394,11 +395,11 @@ test_list_paging(void **state)
 	flt.before_id = 0;
 	flt.limit = 5;
 	expect_list(f->db, &flt,
-	            "login.fail|setting.update|org.create|user.update|login.ok",
-	            0);
+		    "login.fail|setting.update|org.create|user.update|login.ok",
+		    0);
 	flt.limit = 4;
 	expect_list(f->db, &flt,
-	            "login.fail|setting.update|org.create|user.update", 1);
+		    "login.fail|setting.update|org.create|user.update", 1);
 
 	/* The entries as JSON. */
 	json_t *arr = json_array();
@@ -408,13 +409,13 @@ test_list_paging(void **state)
 	json_t *e = json_array_get(arr, 0);
 	assert_int_equal(json_integer_value(json_object_get(e, "id")), 5);
 	assert_string_equal(json_string_value(json_object_get(e, "actor")),
-	                    "ann@example.org");
+			    "ann@example.org");
 	assert_string_equal(json_string_value(json_object_get(e, "address")),
-	                    "192.0.2.3");
+			    "192.0.2.3");
 	assert_string_equal(json_string_value(json_object_get(e, "detail")),
-	                    "{\"reason\":\"wrong password\"}");
+			    "{\"reason\":\"wrong password\"}");
 	assert_int_equal(json_integer_value(json_object_get(e, "target_id")),
-	                 3);
+			 3);
 	assert_true(json_integer_value(json_object_get(e, "at")) > 0);
 	json_decref(arr);
 }
@@ -429,8 +430,8 @@ static void
 test_list_country(void **state)
 {
 	struct fixture *f = *state;
-	int64_t sec = fixture_org(f->db, "Secretariat", "regional_secretariat",
-	                          "TH");
+	int64_t sec =
+		fixture_org(f->db, "Secretariat", "regional_secretariat", "TH");
 	int64_t th = fixture_org(f->db, "Thai Union", "affiliate", "TH");
 	int64_t ngo = fixture_org(f->db, "Bangkok Shelter", "ngo", "TH");
 	int64_t vn = fixture_org(f->db, "Viet Union", "affiliate", "VN");
@@ -438,14 +439,14 @@ test_list_country(void **state)
 	struct actor thu = {.user_id = 2, .org_id = th, .label = "th-admin"};
 	struct actor vnu = {.user_id = 3, .org_id = vn, .label = "vn-admin"};
 	struct actor sys = fixture_system();
-	append(f->db, &reg, "org.update", 0, th, NULL);   /* 1: TH target */
-	append(f->db, &reg, "org.update", 0, sec, NULL);  /* 2: secretariat */
-	append(f->db, &reg, "org.update", 0, vn, NULL);   /* 3: VN */
-	append(f->db, &thu, "login.ok", 2, th, NULL);     /* 4: TH actor */
-	append(f->db, &vnu, "login.ok", 3, vn, NULL);     /* 5: VN */
-	append(f->db, &sys, "org.create", 0, ngo, NULL);  /* 6: TH NGO */
+	append(f->db, &reg, "org.update", 0, th, NULL);    /* 1: TH target */
+	append(f->db, &reg, "org.update", 0, sec, NULL);   /* 2: secretariat */
+	append(f->db, &reg, "org.update", 0, vn, NULL);    /* 3: VN */
+	append(f->db, &thu, "login.ok", 2, th, NULL);      /* 4: TH actor */
+	append(f->db, &vnu, "login.ok", 3, vn, NULL);      /* 5: VN */
+	append(f->db, &sys, "org.create", 0, ngo, NULL);   /* 6: TH NGO */
 	append(f->db, &sys, "setting.update", 0, 0, NULL); /* 7: nobody's */
-	append(f->db, &reg, "login.ok", 1, sec, NULL);    /* 8: secretariat */
+	append(f->db, &reg, "login.ok", 1, sec, NULL);     /* 8: secretariat */
 
 	json_t *arr = json_array();
 	int more;
@@ -455,8 +456,7 @@ test_list_country(void **state)
 	buf_init(&ids, 0);
 	size_t i;
 	json_t *e;
-	json_array_foreach(arr, i, e)
-	{
+	json_array_foreach (arr, i, e) {
 		json_int_t id = json_integer_value(json_object_get(e, "id"));
 		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)id);
 	}
@@ -471,8 +471,7 @@ test_list_country(void **state)
 	buf_reset(&ids);
 	arr = json_array();
 	assert_int_equal(audit_list(f->db, &flt, arr, &more), ERR_OK);
-	json_array_foreach(arr, i, e)
-	{
+	json_array_foreach (arr, i, e) {
 		json_int_t id = json_integer_value(json_object_get(e, "id"));
 		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)id);
 	}
@@ -489,8 +488,8 @@ test_list_country(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
-                                              fixture_teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_empty),
 		T(test_chain),

@@ -35,9 +35,8 @@ static const struct authz_target targets[T__MAX - 1] = {
 	[T_SEC] = {1, "TH", true, ROLE_FOCAL_POINT},
 };
 
-static const char *const target_names[T__MAX] = {"own org", "same country",
-                                                 "other country",
-                                                 "secretariat", "NULL"};
+static const char *const target_names[T__MAX] = {
+	"own org", "same country", "other country", "secretariat", "NULL"};
 
 static const char *const action_names[AUTHZ__MAX] = {
 	[AUTHZ_STAFF_AREA] = "STAFF_AREA",
@@ -187,9 +186,12 @@ static const struct role_rules expected[] = {
 static struct actor
 actor_of(enum role r)
 {
-	struct actor a = {.user_id = 100, .org_id = 10, .country = "TH",
-	                  .role = r, .label = "someone@example.org",
-	                  .address = "192.0.2.1"};
+	struct actor a = {.user_id = 100,
+			  .org_id = 10,
+			  .country = "TH",
+			  .role = r,
+			  .label = "someone@example.org",
+			  .address = "192.0.2.1"};
 	return a;
 }
 
@@ -204,8 +206,8 @@ cell_ok(const struct actor *a, const char *role, int act, int t, char expect)
 	bool got = authz_can(a, (enum authz_action)act, tp);
 	if (got != want)
 		print_error("%s %s %s: got %s, want %s\n", role,
-		            action_names[act], target_names[t],
-		            got ? "yes" : "no", want ? "yes" : "no");
+			    action_names[act], target_names[t],
+			    got ? "yes" : "no", want ? "yes" : "no");
 	return got == want;
 }
 
@@ -244,8 +246,8 @@ test_user_roles(void **state)
 {
 	(void)state;
 	static const enum role roles[] = {ROLE_REGIONAL_ADMIN,
-	                                  ROLE_AFFILIATE_ADMIN,
-	                                  ROLE_FOCAL_POINT, ROLE_PARTNER_USER};
+					  ROLE_AFFILIATE_ADMIN,
+					  ROLE_FOCAL_POINT, ROLE_PARTNER_USER};
 	static const struct {
 		enum role actor;
 		const char *row; /* VIEW, CREATE, EDIT share one row */
@@ -266,15 +268,15 @@ test_user_roles(void **state)
 				bool got = authz_can(&a, acts[x], &t);
 				if (got != (want[i].row[k] == 'Y'))
 					fail_msg("%s %s on a %s: got %d",
-					         role_name(want[i].actor),
-					         action_names[acts[x]],
-					         role_name(roles[k]), got);
+						 role_name(want[i].actor),
+						 action_names[acts[x]],
+						 role_name(roles[k]), got);
 			}
 			/* Own organisation: the same answers. */
 			t.org_id = a.org_id;
 			for (size_t x = 0; x < 3; x++)
 				assert_int_equal(authz_can(&a, acts[x], &t),
-				                 want[i].row[k] == 'Y');
+						 want[i].row[k] == 'Y');
 		}
 	}
 }
@@ -287,7 +289,7 @@ test_own_org_visible(void **state)
 	for (int r = ROLE_NONE + 1; r < ROLE__MAX; r++) {
 		struct actor a = actor_of((enum role)r);
 		struct authz_target own = {.org_id = a.org_id,
-		                           .country = a.country};
+					   .country = a.country};
 		assert_true(authz_can(&a, AUTHZ_ORG_VIEW, &own));
 		assert_true(authz_can(&a, AUTHZ_STAFF_AREA, &own));
 	}
@@ -329,7 +331,7 @@ test_no_actor(void **state)
 	for (int act = 0; act < AUTHZ__MAX; act++) {
 		assert_false(authz_can(NULL, (enum authz_action)act, NULL));
 		assert_false(authz_can(NULL, (enum authz_action)act,
-		                       &targets[T_OWN]));
+				       &targets[T_OWN]));
 	}
 	/* An action outside the enum is refused to everyone but the
 	 * secretariat, who may do everything. */
@@ -355,7 +357,7 @@ test_role_names(void **state)
 	}
 	assert_null(role_name(ROLE_NONE));
 	assert_null(role_name(ROLE__MAX));
-	assert_null(role_name((enum role)-1));
+	assert_null(role_name((enum role) - 1));
 	assert_string_equal(role_label(ROLE_NONE), "");
 	assert_string_equal(role_label(ROLE__MAX), "");
 	assert_int_equal(role_parse(NULL), ROLE_NONE);

@@ -43,10 +43,9 @@ test_messages(void **state)
 	assert_string_equal(check_message(&c, "email"), "bad e-mail");
 	assert_null(check_message(&c, "phone"));
 	/* At most CHECK_MAX fields; more are dropped, not overflowed. */
-	static const char *const fields[] = {"f0", "f1", "f2", "f3", "f4",
-	                                     "f5", "f6", "f7", "f8", "f9",
-	                                     "f10", "f11", "f12", "f13",
-	                                     "f14", "f15", "f16", "f17"};
+	static const char *const fields[] = {
+		"f0", "f1",  "f2",  "f3",  "f4",  "f5",  "f6",  "f7",  "f8",
+		"f9", "f10", "f11", "f12", "f13", "f14", "f15", "f16", "f17"};
 	struct check many = {0};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		check_fail(&many, fields[i], "x");
@@ -79,7 +78,7 @@ test_text_code_points(void **state)
 	assert_true(check_text(&c, "a", "abcde", true, 5, false));
 	assert_true(check_text(&c, "b", "ééééé", true, 5, false));  /* 10 B */
 	assert_true(check_text(&c, "c", "ไทยไทย", true, 6, false)); /* 18 B */
-	assert_true(check_text(&c, "d", "😀😀😀😀😀", true, 5, false)); /* 20 B */
+	assert_true(check_text(&c, "d", "😀😀😀😀😀", true, 5, false));  /* 20 B */
 	assert_int_equal(c.n, 0);
 	assert_false(check_text(&c, "e", "abcdef", true, 5, false));
 	assert_false(check_text(&c, "f", "éééééé", true, 5, false));
@@ -99,9 +98,9 @@ test_text_bad_bytes(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"caf\xc3",        /* cut short */
-		"\xc0\xaf",       /* overlong */
-		"\xed\xa0\x80",   /* surrogate */
+		"caf\xc3",      /* cut short */
+		"\xc0\xaf",     /* overlong */
+		"\xed\xa0\x80", /* surrogate */
 		"abc\xff",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -116,8 +115,8 @@ test_text_control(void **state)
 {
 	(void)state;
 	static const char *const single_bad[] = {
-		"a\nb", "a\rb", "a\r\nb", "\n", "a\x01", "esc\x1b[31m",
-		"del\x7f", "\x0b",
+		"a\nb",  "a\rb",        "a\r\nb",  "\n",
+		"a\x01", "esc\x1b[31m", "del\x7f", "\x0b",
 	};
 	for (size_t i = 0; i < sizeof single_bad / sizeof single_bad[0]; i++) {
 		struct check c = {0};
@@ -127,7 +126,7 @@ test_text_control(void **state)
 	/* Multi-line text takes line breaks, not other controls. */
 	struct check m = {0};
 	assert_true(check_text(&m, "t", "line 1\nline 2\r\nline 3", true, 100,
-	                       true));
+			       true));
 	assert_true(check_text(&m, "u", "tab\tseparated", true, 100, false));
 	assert_int_equal(m.n, 0);
 	assert_false(check_text(&m, "v", "line\n\x01", true, 100, true));
@@ -139,8 +138,10 @@ test_email(void **state)
 {
 	(void)state;
 	static const char *const good[] = {
-		"a@b.org", "Alice.Smith+atis@Example.ORG",
-		"x@mail.example.co.th", "ไทย@example.org",
+		"a@b.org",
+		"Alice.Smith+atis@Example.ORG",
+		"x@mail.example.co.th",
+		"ไทย@example.org",
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		struct check c = {0};
@@ -148,8 +149,8 @@ test_email(void **state)
 			fail_msg("\"%s\" was refused", good[i]);
 	}
 	static const char *const bad[] = {
-		"ab.org", "@b.org", "a@b@c.org", "a@borg", "a b@c.org",
-		"a@b.org.", "a@b.org\n", "a@b.\x01org", "a@b", "a@",
+		"ab.org",   "@b.org",    "a@b@c.org",   "a@borg", "a b@c.org",
+		"a@b.org.", "a@b.org\n", "a@b.\x01org", "a@b",    "a@",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct check c = {0};
@@ -199,9 +200,8 @@ static void
 test_country(void **state)
 {
 	(void)state;
-	static const char *const asean[] = {"PH", "ID", "MY", "SG", "TH",
-	                                    "VN", "KH", "MM", "LA", "BN",
-	                                    "TL"};
+	static const char *const asean[] = {"PH", "ID", "MY", "SG", "TH", "VN",
+					    "KH", "MM", "LA", "BN", "TL"};
 	for (size_t i = 0; i < sizeof asean / sizeof asean[0]; i++) {
 		struct check c = {0};
 		assert_true(check_country(&c, "country", asean[i]));
@@ -221,11 +221,11 @@ test_country(void **state)
 	for (size_t i = 0; i < country_count; i++) {
 		assert_int_equal(strlen(countries[i].code), 2);
 		assert_true(countries[i].code[0] >= 'A' &&
-		            countries[i].code[0] <= 'Z');
+			    countries[i].code[0] <= 'Z');
 		assert_false(str_empty(countries[i].name));
 		for (size_t k = i + 1; k < country_count; k++)
 			assert_string_not_equal(countries[i].code,
-			                        countries[k].code);
+						countries[k].code);
 	}
 }
 
@@ -267,8 +267,9 @@ test_password(void **state)
 	struct check f = {0};
 	assert_false(check_password(&f, "a", ""));
 	assert_false(check_password(&f, "b", NULL));
-	assert_false(check_password(&f, "c", "\xff\xfe\xfd\xfc\xfb\xfa\xf9"
-	                                     "\xf8\xf7\xf6\xf5"));
+	assert_false(check_password(&f, "c",
+				    "\xff\xfe\xfd\xfc\xfb\xfa\xf9"
+				    "\xf8\xf7\xf6\xf5"));
 	assert_int_equal(f.n, 3);
 	/* Spaces and symbols are allowed. */
 	assert_true(check_password(&f, "d", "correct horse battery"));

@@ -54,77 +54,77 @@ test_fill(void **state)
 
 	/* One secretariat. */
 	assert_int_equal(count(f->db, "SELECT count(*) FROM organisation WHERE"
-	                              " kind = 'regional_secretariat'"),
-	                 1);
+				      " kind = 'regional_secretariat'"),
+			 1);
 	/* An affiliate in each of the nine countries, one each. */
 	static const char *const nine[] = {"PH", "ID", "MY", "SG", "TH",
-	                                   "VN", "KH", "MM", "LA"};
+					   "VN", "KH", "MM", "LA"};
 	for (size_t i = 0; i < 9; i++)
 		if (fixture_count(f->db,
-		                  "SELECT count(*) FROM organisation WHERE"
-		                  " kind = 'affiliate' AND country = ?",
-		                  nine[i]) != 1)
+				  "SELECT count(*) FROM organisation WHERE"
+				  " kind = 'affiliate' AND country = ?",
+				  nine[i]) != 1)
 			fail_msg("no single affiliate in %s", nine[i]);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM organisation WHERE"
-	                              " kind = 'affiliate'"),
-	                 9);
+				      " kind = 'affiliate'"),
+			 9);
 	/* Some partners too. */
 	assert_true(count(f->db, "SELECT count(*) FROM organisation WHERE kind"
-	                         " NOT IN ('affiliate',"
-	                         " 'regional_secretariat')") >= 1);
+				 " NOT IN ('affiliate',"
+				 " 'regional_secretariat')") >= 1);
 
 	/* Everything says it is demo data. */
 	assert_int_equal(count(f->db, "SELECT count(*) FROM organisation WHERE"
-	                              " is_demo <> 1"),
-	                 0);
+				      " is_demo <> 1"),
+			 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM organisation WHERE"
-	                              " instr(name, 'DEMO') = 0"),
-	                 0);
+				      " instr(name, 'DEMO') = 0"),
+			 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM app_user WHERE"
-	                              " is_demo <> 1"),
-	                 0);
+				      " is_demo <> 1"),
+			 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM app_user WHERE"
-	                              " instr(name, 'DEMO') = 0"),
-	                 0);
+				      " instr(name, 'DEMO') = 0"),
+			 0);
 
 	/* Accounts: a regional admin; an affiliate admin and a focal point
 	 * in each affiliate; a partner user in each partner. */
 	assert_int_equal(count(f->db, "SELECT count(*) FROM app_user u JOIN"
-	                              " organisation o ON o.id = u.org_id"
-	                              " WHERE u.role = 'regional_admin' AND"
-	                              " o.kind = 'regional_secretariat'"),
-	                 1);
+				      " organisation o ON o.id = u.org_id"
+				      " WHERE u.role = 'regional_admin' AND"
+				      " o.kind = 'regional_secretariat'"),
+			 1);
 	for (size_t i = 0; i < 9; i++) {
 		assert_int_equal(fixture_count(f->db,
-		                               "SELECT count(*) FROM app_user u"
-		                               " JOIN organisation o ON o.id ="
-		                               " u.org_id WHERE o.kind ="
-		                               " 'affiliate' AND o.country = ?"
-		                               " AND u.role ="
-		                               " 'affiliate_admin'",
-		                               nine[i]),
-		                 1);
+					       "SELECT count(*) FROM app_user u"
+					       " JOIN organisation o ON o.id ="
+					       " u.org_id WHERE o.kind ="
+					       " 'affiliate' AND o.country = ?"
+					       " AND u.role ="
+					       " 'affiliate_admin'",
+					       nine[i]),
+				 1);
 		assert_int_equal(fixture_count(f->db,
-		                               "SELECT count(*) FROM app_user u"
-		                               " JOIN organisation o ON o.id ="
-		                               " u.org_id WHERE o.kind ="
-		                               " 'affiliate' AND o.country = ?"
-		                               " AND u.role = 'focal_point'",
-		                               nine[i]),
-		                 1);
+					       "SELECT count(*) FROM app_user u"
+					       " JOIN organisation o ON o.id ="
+					       " u.org_id WHERE o.kind ="
+					       " 'affiliate' AND o.country = ?"
+					       " AND u.role = 'focal_point'",
+					       nine[i]),
+				 1);
 	}
 	assert_true(count(f->db, "SELECT count(*) FROM app_user WHERE role ="
-	                         " 'partner_user'") >= 1);
+				 " 'partner_user'") >= 1);
 	/* Every account's role fits its organisation. */
 	struct db_stmt *st = db_query(f->db,
-	                              "SELECT u.role, o.kind FROM app_user u"
-	                              " JOIN organisation o ON o.id = u.org_id",
-	                              "");
+				      "SELECT u.role, o.kind FROM app_user u"
+				      " JOIN organisation o ON o.id = u.org_id",
+				      "");
 	int accounts = 0;
 	while (db_step(st)) {
 		accounts++;
 		assert_true(user_role_fits_org(role_parse(db_col_text(st, 0)),
-		                               db_col_text(st, 1)));
+					       db_col_text(st, 1)));
 	}
 	db_finalize(st);
 	assert_true(accounts >= 20);
@@ -136,24 +136,23 @@ test_fill(void **state)
 	assert_int_equal(a.role, ROLE_REGIONAL_ADMIN);
 	assert_true(crypto_password_verify(a.password_hash, DEMO_PASSWORD));
 	user_auth_release(&a);
-	assert_int_equal(user_auth_by_email(f->db, "admin@ph.demo.atis.invalid",
-	                                    &a),
-	                 ERR_OK);
+	assert_int_equal(
+		user_auth_by_email(f->db, "admin@ph.demo.atis.invalid", &a),
+		ERR_OK);
 	assert_int_equal(a.role, ROLE_AFFILIATE_ADMIN);
 	assert_string_equal(a.country, "PH");
 	user_auth_release(&a);
-	assert_int_equal(user_auth_by_email(f->db,
-	                                    "partner@ngo-my.demo.atis.invalid",
-	                                    &a),
-	                 ERR_OK);
+	assert_int_equal(user_auth_by_email(
+				 f->db, "partner@ngo-my.demo.atis.invalid", &a),
+			 ERR_OK);
 	assert_int_equal(a.role, ROLE_PARTNER_USER);
 	user_auth_release(&a);
 
 	/* Audited like any other creation, in an intact chain. */
 	assert_int_equal(fixture_audit_count(f->db, "org.create"),
-	                 count(f->db, "SELECT count(*) FROM organisation"));
+			 count(f->db, "SELECT count(*) FROM organisation"));
 	assert_int_equal(fixture_audit_count(f->db, "user.create"),
-	                 count(f->db, "SELECT count(*) FROM app_user"));
+			 count(f->db, "SELECT count(*) FROM app_user"));
 	int64_t entries, bad;
 	struct buf msg;
 	buf_init(&msg, 0);
@@ -167,10 +166,10 @@ test_fill(void **state)
 	assert_non_null(strstr(text, DEMO_PASSWORD));
 	free(text);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM organisation"),
-	                 orgs);
+			 orgs);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM app_user"), users);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log"),
-	                 entries);
+			 entries);
 }
 
 /* Real data beside it is left alone, and does not count as demo data. */
@@ -184,22 +183,22 @@ test_real_data(void **state)
 	free(fill(f->db, ERR_OK));
 	assert_true(demo_present(f->db));
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT is_demo FROM organisation"
-	                               " WHERE name = ?",
-	                               "Real Union"),
-	                 0);
+				       "SELECT is_demo FROM organisation"
+				       " WHERE name = ?",
+				       "Real Union"),
+			 0);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM app_user WHERE"
-	                               " email = ? AND is_demo = 0",
-	                               "real@example.org"),
-	                 1);
+				       "SELECT count(*) FROM app_user WHERE"
+				       " email = ? AND is_demo = 0",
+				       "real@example.org"),
+			 1);
 }
 
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
-                                              fixture_teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_fill),
 		T(test_real_data),

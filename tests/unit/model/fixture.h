@@ -89,15 +89,15 @@ fixture_teardown(void **state)
 /* An organisation, straight into the table; returns its id. */
 static inline int64_t
 fixture_org(struct db *db, const char *name, const char *kind,
-            const char *country)
+	    const char *country)
 {
 	int64_t id = 0;
 	int64_t now = (int64_t)time(NULL);
 	if (db_query_int(db, &id,
-	                 "INSERT INTO organisation (name, kind, country,"
-	                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-	                 " RETURNING id",
-	                 "tttii", name, kind, country, now, now) != ERR_OK)
+			 "INSERT INTO organisation (name, kind, country,"
+			 " created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
+			 " RETURNING id",
+			 "tttii", name, kind, country, now, now) != ERR_OK)
 		return 0;
 	return id;
 }
@@ -105,18 +105,18 @@ fixture_org(struct db *db, const char *name, const char *kind,
 /* An account with the given password hash (any text will do where no
  * password is checked); returns its id. */
 static inline int64_t
-fixture_user(struct db *db, int64_t org_id, const char *email,
-             enum role role, const char *hash)
+fixture_user(struct db *db, int64_t org_id, const char *email, enum role role,
+	     const char *hash)
 {
 	int64_t id = 0;
 	int64_t now = (int64_t)time(NULL);
 	if (db_query_int(db, &id,
-	                 "INSERT INTO app_user (org_id, email, name, role,"
-	                 " password_hash, password_changed_at, created_at,"
-	                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-	                 " RETURNING id",
-	                 "ittttiii", org_id, email, email, role_name(role),
-	                 hash, now, now, now) != ERR_OK)
+			 "INSERT INTO app_user (org_id, email, name, role,"
+			 " password_hash, password_changed_at, created_at,"
+			 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+			 " RETURNING id",
+			 "ittttiii", org_id, email, email, role_name(role),
+			 hash, now, now, now) != ERR_OK)
 		return 0;
 	return id;
 }
@@ -135,9 +135,8 @@ fixture_count(struct db *db, const char *sql, const char *arg)
 static inline int64_t
 fixture_audit_count(struct db *db, const char *action)
 {
-	return fixture_count(db,
-	                     "SELECT count(*) FROM audit_log WHERE action = ?",
-	                     action);
+	return fixture_count(
+		db, "SELECT count(*) FROM audit_log WHERE action = ?", action);
 }
 
 /* The detail of the newest audit entry with this action (malloc'd), or
@@ -146,9 +145,10 @@ static inline char *
 fixture_audit_detail(struct db *db, const char *action)
 {
 	struct db_stmt *st =
-		db_query(db, "SELECT detail FROM audit_log WHERE action = ?"
-		             " ORDER BY id DESC LIMIT 1",
-		         "t", action);
+		db_query(db,
+			 "SELECT detail FROM audit_log WHERE action = ?"
+			 " ORDER BY id DESC LIMIT 1",
+			 "t", action);
 	char *d = NULL;
 	if (st != NULL && db_step(st))
 		d = strdup(db_col_text(st, 0));

@@ -57,13 +57,13 @@ add_world(struct db *db)
 	w.th = fixture_org(db, "Thai Union", "affiliate", "TH");
 	w.ngo = fixture_org(db, "Shelter", "ngo", "TH");
 	w.regional = fixture_user(db, w.sec, "reg@example.org",
-	                          ROLE_REGIONAL_ADMIN, hash);
+				  ROLE_REGIONAL_ADMIN, hash);
 	w.affiliate = fixture_user(db, w.th, "aff@example.org",
-	                           ROLE_AFFILIATE_ADMIN, hash);
-	w.focal = fixture_user(db, w.th, "focal@example.org",
-	                       ROLE_FOCAL_POINT, hash);
+				   ROLE_AFFILIATE_ADMIN, hash);
+	w.focal = fixture_user(db, w.th, "focal@example.org", ROLE_FOCAL_POINT,
+			       hash);
 	w.partner = fixture_user(db, w.ngo, "partner@example.org",
-	                         ROLE_PARTNER_USER, hash);
+				 ROLE_PARTNER_USER, hash);
 	return w;
 }
 
@@ -106,9 +106,9 @@ count_fail(struct db *db, const char *reason)
 	char detail[80];
 	snprintf(detail, sizeof detail, "{\"reason\":\"%s\"}", reason);
 	return fixture_count(db,
-	                     "SELECT count(*) FROM audit_log WHERE action ="
-	                     " 'login.fail' AND detail = ?",
-	                     detail);
+			     "SELECT count(*) FROM audit_log WHERE action ="
+			     " 'login.fail' AND detail = ?",
+			     detail);
 }
 
 /* One check. */
@@ -120,31 +120,35 @@ test_ok(void **state)
 	struct login_result res;
 	/* The e-mail address in any case. */
 	assert_int_equal(login(f->db, &policy, "Focal@Example.ORG", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_int_equal(res.user_id, w.focal);
 	assert_false(res.totp_enrolled);
 	assert_false(res.totp_required);
 	/* Nothing to audit yet: the login completes later. */
-	assert_int_equal(fixture_count(f->db, "SELECT count(*) FROM audit_log",
-	                               NULL),
-	                 0);
+	assert_int_equal(
+		fixture_count(f->db, "SELECT count(*) FROM audit_log", NULL),
+		0);
 
-	struct actor who = {.user_id = w.focal, .org_id = w.th,
-	                    .country = "TH", .role = ROLE_FOCAL_POINT,
-	                    .label = "focal@example.org", .address = ADDR};
+	struct actor who = {.user_id = w.focal,
+			    .org_id = w.th,
+			    .country = "TH",
+			    .role = ROLE_FOCAL_POINT,
+			    .label = "focal@example.org",
+			    .address = ADDR};
 	assert_int_equal(login_complete(f->db, &who), ERR_OK);
 	assert_int_equal(fixture_audit_count(f->db, "login.ok"), 1);
 	int64_t last = 0;
-	db_query_int(f->db, &last, "SELECT last_login_at FROM app_user WHERE"
-	                           " id = ?",
-	             "i", w.focal);
+	db_query_int(f->db, &last,
+		     "SELECT last_login_at FROM app_user WHERE"
+		     " id = ?",
+		     "i", w.focal);
 	assert_true(last >= (int64_t)time(NULL) - 60);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " action = 'login.ok' AND address = ?",
-	                               ADDR),
-	                 1);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " action = 'login.ok' AND address = ?",
+				       ADDR),
+			 1);
 
 	assert_int_equal(login_otp_failed(f->db, &who), ERR_OK);
 	assert_int_equal(count_fail(f->db, "wrong one-time code"), 1);
@@ -158,45 +162,45 @@ test_wrong_password(void **state)
 	struct world w = add_world(f->db);
 	struct login_result res;
 	assert_int_equal(login(f->db, &policy, "focal@example.org", WRONG,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+			       ADDR_HASH, &res),
+			 ERR_DENIED);
 	assert_int_equal(res.user_id, 0);
 	assert_int_equal(failed_logins(f->db, w.focal), 1);
-	assert_int_equal(login(f->db, &policy, "focal@example.org", "",
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+	assert_int_equal(
+		login(f->db, &policy, "focal@example.org", "", ADDR_HASH, &res),
+		ERR_DENIED);
 	assert_int_equal(failed_logins(f->db, w.focal), 2);
 	assert_int_equal(locked_until(f->db, w.focal), 0);
 	assert_int_equal(count_fail(f->db, "wrong password"), 2);
 	/* Audited with the account and the address, never the password. */
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " actor_label = 'focal@example.org'"
-	                               " AND address = ?",
-	                               ADDR),
-	                 2);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " actor_label = 'focal@example.org'"
+				       " AND address = ?",
+				       ADDR),
+			 2);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " instr(detail, ?) > 0",
-	                               WRONG),
-	                 0);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " instr(detail, ?) > 0",
+				       WRONG),
+			 0);
 	/* The address's failures are counted under its hash. */
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT failures FROM login_throttle"
-	                               " WHERE address_hash = ?",
-	                               ADDR_HASH),
-	                 2);
+				       "SELECT failures FROM login_throttle"
+				       " WHERE address_hash = ?",
+				       ADDR_HASH),
+			 2);
 	/* Another account is not affected. */
 	assert_int_equal(failed_logins(f->db, w.partner), 0);
 	/* The right password resets the count. */
 	assert_int_equal(login(f->db, &policy, "focal@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_int_equal(failed_logins(f->db, w.focal), 0);
 	/* One wrong try after a success counts from one again. */
 	assert_int_equal(login(f->db, &policy, "focal@example.org", WRONG,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+			       ADDR_HASH, &res),
+			 ERR_DENIED);
 	assert_int_equal(failed_logins(f->db, w.focal), 1);
 }
 
@@ -209,13 +213,13 @@ test_lock(void **state)
 	struct login_result res;
 	const char *who = "partner@example.org";
 	assert_int_equal(login(f->db, &policy, who, WRONG, ADDR_HASH, &res),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	assert_int_equal(login(f->db, &policy, who, WRONG, ADDR_HASH, &res),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	/* The max_failures-th wrong password locks the account. */
 	int64_t before = (int64_t)time(NULL);
 	assert_int_equal(login(f->db, &policy, who, WRONG, ADDR_HASH, &res),
-	                 ERR_LOCKED);
+			 ERR_LOCKED);
 	int64_t until = locked_until(f->db, w.partner);
 	assert_true(until >= before + policy.lock_seconds);
 	assert_true(until <= (int64_t)time(NULL) + policy.lock_seconds);
@@ -223,32 +227,32 @@ test_lock(void **state)
 
 	/* Locked: even the right password is refused. */
 	assert_int_equal(login(f->db, &policy, who, PASSWORD, ADDR_HASH, &res),
-	                 ERR_LOCKED);
+			 ERR_LOCKED);
 	assert_int_equal(res.user_id, 0);
 	assert_int_equal(login(f->db, &policy, who, WRONG, ADDR_HASH, &res),
-	                 ERR_LOCKED);
+			 ERR_LOCKED);
 	assert_int_equal(count_fail(f->db, "locked"), 2);
 	/* Still locked just before it ends. */
 	assert_int_equal(db_run(f->db,
-	                        "UPDATE app_user SET locked_until = ? WHERE"
-	                        " id = ?",
-	                        "ii", (int64_t)time(NULL) + 5, w.partner),
-	                 ERR_OK);
+				"UPDATE app_user SET locked_until = ? WHERE"
+				" id = ?",
+				"ii", (int64_t)time(NULL) + 5, w.partner),
+			 ERR_OK);
 	assert_int_equal(login(f->db, &policy, who, PASSWORD, ADDR_HASH, &res),
-	                 ERR_LOCKED);
+			 ERR_LOCKED);
 
 	/* Once the lock has ended, the count starts afresh... */
 	assert_int_equal(db_run(f->db,
-	                        "UPDATE app_user SET locked_until = ? WHERE"
-	                        " id = ?",
-	                        "ii", (int64_t)time(NULL) - 1, w.partner),
-	                 ERR_OK);
+				"UPDATE app_user SET locked_until = ? WHERE"
+				" id = ?",
+				"ii", (int64_t)time(NULL) - 1, w.partner),
+			 ERR_OK);
 	assert_int_equal(login(f->db, &policy, who, WRONG, ADDR_HASH, &res),
-	                 ERR_DENIED);
+			 ERR_DENIED);
 	assert_int_equal(failed_logins(f->db, w.partner), 1);
 	/* ...and the right password works. */
 	assert_int_equal(login(f->db, &policy, who, PASSWORD, ADDR_HASH, &res),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(res.user_id, w.partner);
 	assert_int_equal(failed_logins(f->db, w.partner), 0);
 
@@ -267,30 +271,30 @@ test_unknown_and_disabled(void **state)
 	struct world w = add_world(f->db);
 	struct login_result res;
 	assert_int_equal(login(f->db, &policy, "nobody@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+			       ADDR_HASH, &res),
+			 ERR_DENIED);
 	assert_int_equal(res.user_id, 0);
 	assert_int_equal(count_fail(f->db, "unknown account"), 1);
 	/* The address typed is not written down (it may be a password
 	 * typed into the wrong field). */
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " instr(actor_label || detail, ?) > 0",
-	                               "nobody"),
-	                 0);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " instr(actor_label || detail, ?) > 0",
+				       "nobody"),
+			 0);
 
 	db_run(f->db, "UPDATE app_user SET disabled = 1 WHERE id = ?", "i",
 	       w.affiliate);
 	assert_int_equal(login(f->db, &policy, "aff@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+			       ADDR_HASH, &res),
+			 ERR_DENIED);
 	assert_int_equal(res.user_id, 0);
 	assert_int_equal(count_fail(f->db, "disabled"), 1);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT failures FROM login_throttle"
-	                               " WHERE address_hash = ?",
-	                               ADDR_HASH),
-	                 2);
+				       "SELECT failures FROM login_throttle"
+				       " WHERE address_hash = ?",
+				       ADDR_HASH),
+			 2);
 }
 
 /* Seven checks. */
@@ -299,49 +303,49 @@ test_throttle(void **state)
 {
 	struct fixture *f = *state;
 	struct world w = add_world(f->db);
-	struct login_policy p = {.max_failures = 100, .lock_seconds = 900,
-	                         .ip_max_failures = 3};
+	struct login_policy p = {
+		.max_failures = 100, .lock_seconds = 900, .ip_max_failures = 3};
 	struct login_result res;
 	/* Three failures from one address, on several accounts. */
-	assert_int_equal(login(f->db, &p, "focal@example.org", WRONG,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
-	assert_int_equal(login(f->db, &p, "partner@example.org", WRONG,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
-	assert_int_equal(login(f->db, &p, "ghost@example.org", WRONG,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+	assert_int_equal(
+		login(f->db, &p, "focal@example.org", WRONG, ADDR_HASH, &res),
+		ERR_DENIED);
+	assert_int_equal(
+		login(f->db, &p, "partner@example.org", WRONG, ADDR_HASH, &res),
+		ERR_DENIED);
+	assert_int_equal(
+		login(f->db, &p, "ghost@example.org", WRONG, ADDR_HASH, &res),
+		ERR_DENIED);
 	/* Now that address is refused, right password or not. */
 	assert_int_equal(login(f->db, &p, "focal@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_THROTTLED);
+			       ADDR_HASH, &res),
+			 ERR_THROTTLED);
 	assert_int_equal(res.user_id, 0);
 	/* The refusal does not count against the account. */
 	assert_int_equal(failed_logins(f->db, w.focal), 1);
 	/* Another address is served. */
 	assert_int_equal(login(f->db, &p, "focal@example.org", PASSWORD,
-	                       "hash-of-198.51.100.7", &res),
-	                 ERR_OK);
+			       "hash-of-198.51.100.7", &res),
+			 ERR_OK);
 	assert_int_equal(res.user_id, w.focal);
 	/* Once the window has passed, the address is served again. */
 	assert_int_equal(db_run(f->db,
-	                        "UPDATE login_throttle SET window_start ="
-	                        " window_start - ? WHERE address_hash = ?",
-	                        "it", p.lock_seconds, ADDR_HASH),
-	                 ERR_OK);
+				"UPDATE login_throttle SET window_start ="
+				" window_start - ? WHERE address_hash = ?",
+				"it", p.lock_seconds, ADDR_HASH),
+			 ERR_OK);
 	assert_int_equal(login(f->db, &p, "partner@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	/* And a failure then starts a new window at one. */
-	assert_int_equal(login(f->db, &p, "partner@example.org", WRONG,
-	                       ADDR_HASH, &res),
-	                 ERR_DENIED);
+	assert_int_equal(
+		login(f->db, &p, "partner@example.org", WRONG, ADDR_HASH, &res),
+		ERR_DENIED);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT failures FROM login_throttle"
-	                               " WHERE address_hash = ?",
-	                               ADDR_HASH),
-	                 1);
+				       "SELECT failures FROM login_throttle"
+				       " WHERE address_hash = ?",
+				       ADDR_HASH),
+			 1);
 }
 
 /* Seven checks. */
@@ -353,66 +357,63 @@ test_totp_required(void **state)
 	struct login_result res;
 	/* Admins must use a second factor; others need not. */
 	assert_int_equal(login(f->db, &policy, "reg@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_true(res.totp_required);
 	assert_false(res.totp_enrolled);
 	assert_int_equal(login(f->db, &policy, "aff@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_true(res.totp_required);
 	assert_int_equal(fixture_audit_count(f->db, "login.password_ok"), 2);
 	assert_int_equal(login(f->db, &policy, "focal@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_false(res.totp_required);
 
 	/* Anyone who has set it up is asked for it. */
 	struct actor sys = fixture_system();
 	assert_int_equal(user_set_totp(f->db, &sys, w.focal, "sealed", 0),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(login(f->db, &policy, "focal@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_true(res.totp_enrolled);
 	assert_true(res.totp_required);
 
 	/* The site setting makes it everyone's duty. */
 	assert_int_equal(login(f->db, &policy, "partner@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_false(res.totp_required);
-	assert_int_equal(setting_set_bool(f->db, &sys, SETTING_REQUIRE_2FA_ALL,
-	                                  true),
-	                 ERR_OK);
+	assert_int_equal(
+		setting_set_bool(f->db, &sys, SETTING_REQUIRE_2FA_ALL, true),
+		ERR_OK);
 	assert_int_equal(login(f->db, &policy, "partner@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_true(res.totp_required);
 	assert_false(res.totp_enrolled);
 	assert_int_equal(res.user_id, w.partner);
 	/* And off again. */
-	assert_int_equal(setting_set_bool(f->db, &sys, SETTING_REQUIRE_2FA_ALL,
-	                                  false),
-	                 ERR_OK);
+	assert_int_equal(
+		setting_set_bool(f->db, &sys, SETTING_REQUIRE_2FA_ALL, false),
+		ERR_OK);
 	assert_int_equal(login(f->db, &policy, "partner@example.org", PASSWORD,
-	                       ADDR_HASH, &res),
-	                 ERR_OK);
+			       ADDR_HASH, &res),
+			 ERR_OK);
 	assert_false(res.totp_required);
 }
 
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
-                                              fixture_teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_ok),
-		T(test_wrong_password),
-		T(test_lock),
-		T(test_unknown_and_disabled),
-		T(test_throttle),
-		T(test_totp_required),
+		T(test_ok),       T(test_wrong_password),
+		T(test_lock),     T(test_unknown_and_disabled),
+		T(test_throttle), T(test_totp_required),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, group_setup, NULL);

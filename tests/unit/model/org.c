@@ -60,7 +60,7 @@ test_kinds(void **state)
 		assert_false(str_empty(org_kind_label((enum org_kind)k)));
 	}
 	assert_string_equal(org_kind_name(ORG_REGIONAL_SECRETARIAT),
-	                    "regional_secretariat");
+			    "regional_secretariat");
 	assert_string_equal(org_kind_name(ORG_AFFILIATE), "affiliate");
 	assert_string_equal(org_kind_name(ORG_NONE), "");
 	assert_string_equal(org_kind_name(ORG__MAX), "");
@@ -81,10 +81,15 @@ test_validate_ok(void **state)
 	/* Only name, kind and country are required. */
 	struct org min = {.name = "X", .kind = ORG_CSO, .country = "VN"};
 	assert_true(org_validate(&min, &c));
-	struct org empty = {.name = "X", .kind = ORG_CSO, .country = "VN",
-	                    .languages = "", .services = "",
-	                    .contact_email = "", .contact_phone = "",
-	                    .address = "", .website = ""};
+	struct org empty = {.name = "X",
+			    .kind = ORG_CSO,
+			    .country = "VN",
+			    .languages = "",
+			    .services = "",
+			    .contact_email = "",
+			    .contact_phone = "",
+			    .address = "",
+			    .website = ""};
 	assert_true(org_validate(&empty, &c));
 	assert_int_equal(c.n, 0);
 	o.website = "http://plain.example.org";
@@ -118,8 +123,8 @@ expect_field(const char *field, const char *value, bool want)
 	bool got = org_validate(&o, &c);
 	if (got != want)
 		fail_msg("%s = \"%.40s…\" (%zu bytes): got %s", field,
-		         value ? value : "NULL", value ? strlen(value) : 0,
-		         got ? "valid" : "invalid");
+			 value ? value : "NULL", value ? strlen(value) : 0,
+			 got ? "valid" : "invalid");
 	if (!want) {
 		assert_int_equal(c.n, 1);
 		assert_non_null(check_message(&c, field));
@@ -199,10 +204,15 @@ test_validate_fields(void **state)
 	assert_non_null(check_message(&d, "kind"));
 
 	/* Every failing field is reported at once. */
-	struct org bad = {.name = "", .kind = ORG_NONE, .country = "ZZ",
-	                  .languages = "a,b", .services = "\x01",
-	                  .contact_email = "x", .contact_phone = "\x02",
-	                  .address = "\x03", .website = "ftp://x"};
+	struct org bad = {.name = "",
+			  .kind = ORG_NONE,
+			  .country = "ZZ",
+			  .languages = "a,b",
+			  .services = "\x01",
+			  .contact_email = "x",
+			  .contact_phone = "\x02",
+			  .address = "\x03",
+			  .website = "ftp://x"};
 	struct check all = {0};
 	assert_false(org_validate(&bad, &all));
 	assert_int_equal(all.n, 9);
@@ -224,15 +234,15 @@ test_create(void **state)
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
 	assert_string_equal(json_string_value(json_object_get(j, "name")),
-	                    o.name);
+			    o.name);
 	assert_string_equal(json_string_value(json_object_get(j, "kind")),
-	                    "ngo");
+			    "ngo");
 	assert_string_equal(json_string_value(json_object_get(j, "country")),
-	                    "TH");
+			    "TH");
 	assert_string_equal(json_string_value(json_object_get(j, "languages")),
-	                    o.languages);
+			    o.languages);
 	assert_string_equal(json_string_value(json_object_get(j, "services")),
-	                    o.services);
+			    o.services);
 	assert_string_equal(
 		json_string_value(json_object_get(j, "contact_email")),
 		o.contact_email);
@@ -240,9 +250,9 @@ test_create(void **state)
 		json_string_value(json_object_get(j, "contact_phone")),
 		o.contact_phone);
 	assert_string_equal(json_string_value(json_object_get(j, "address")),
-	                    o.address);
+			    o.address);
 	assert_string_equal(json_string_value(json_object_get(j, "website")),
-	                    o.website);
+			    o.website);
 	assert_true(json_is_true(json_object_get(j, "referral_partner")));
 	assert_true(json_is_false(json_object_get(j, "archived")));
 	assert_true(json_is_false(json_object_get(j, "is_demo")));
@@ -253,20 +263,20 @@ test_create(void **state)
 	assert_int_equal(fixture_audit_count(f->db, "org.create"), 1);
 	int64_t tid = 0;
 	assert_int_equal(db_query_int(f->db, &tid,
-	                              "SELECT target_id FROM audit_log"
-	                              " WHERE action = 'org.create'"
-	                              " AND target_type = 'organisation'"
-	                              " AND target_org_id = target_id",
-	                              ""),
-	                 ERR_OK);
+				      "SELECT target_id FROM audit_log"
+				      " WHERE action = 'org.create'"
+				      " AND target_type = 'organisation'"
+				      " AND target_org_id = target_id",
+				      ""),
+			 ERR_OK);
 	assert_int_equal(tid, id);
 	char *detail = fixture_audit_detail(f->db, "org.create");
 	json_t *d = json_loads(detail, 0, NULL);
 	assert_non_null(d);
 	assert_string_equal(json_string_value(json_object_get(d, "name")),
-	                    o.name);
+			    o.name);
 	assert_string_equal(json_string_value(json_object_get(d, "country")),
-	                    "TH");
+			    "TH");
 	json_decref(d);
 	free(detail);
 
@@ -281,16 +291,18 @@ test_create_optional_null(void **state)
 {
 	struct fixture *f = *state;
 	struct actor who = fixture_system();
-	struct org o = {.name = "Bare", .kind = ORG_CSO, .country = "KH",
-	                .is_demo = true};
+	struct org o = {.name = "Bare",
+			.kind = ORG_CSO,
+			.country = "KH",
+			.is_demo = true};
 	struct check c = {0};
 	int64_t id = 0;
 	assert_int_equal(org_create(f->db, &who, &o, &c, &id), ERR_OK);
 	json_t *j = org_get(f->db, id);
 	assert_string_equal(json_string_value(json_object_get(j, "website")),
-	                    "");
+			    "");
 	assert_string_equal(json_string_value(json_object_get(j, "languages")),
-	                    "");
+			    "");
 	assert_true(json_is_true(json_object_get(j, "is_demo")));
 	json_decref(j);
 }
@@ -306,13 +318,12 @@ test_create_invalid(void **state)
 	int64_t id = 0;
 	assert_int_equal(org_create(f->db, &who, &o, &c, &id), ERR_INVALID);
 	assert_non_null(check_message(&c, "country"));
-	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM organisation",
-	                               NULL),
-	                 0);
-	assert_int_equal(fixture_count(f->db, "SELECT count(*) FROM audit_log",
-	                               NULL),
-	                 0);
+	assert_int_equal(
+		fixture_count(f->db, "SELECT count(*) FROM organisation", NULL),
+		0);
+	assert_int_equal(
+		fixture_count(f->db, "SELECT count(*) FROM audit_log", NULL),
+		0);
 }
 
 static void
@@ -328,10 +339,9 @@ test_create_duplicate(void **state)
 	assert_int_equal(org_create(f->db, &who, &o, &c2, &id2), ERR_EXISTS);
 	assert_non_null(check_message(&c2, "name"));
 	/* Nothing written: one row, one audit entry, an intact chain. */
-	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM organisation",
-	                               NULL),
-	                 1);
+	assert_int_equal(
+		fixture_count(f->db, "SELECT count(*) FROM organisation", NULL),
+		1);
 	assert_int_equal(fixture_audit_count(f->db, "org.create"), 1);
 	/* The same name in another country is another organisation. */
 	o.country = "VN";
@@ -353,10 +363,12 @@ static void
 test_update(void **state)
 {
 	struct fixture *f = *state;
-	struct actor who = {.user_id = 7, .org_id = 1, .country = "TH",
-	                    .role = ROLE_REGIONAL_ADMIN,
-	                    .label = "admin@example.org",
-	                    .address = "192.0.2.9"};
+	struct actor who = {.user_id = 7,
+			    .org_id = 1,
+			    .country = "TH",
+			    .role = ROLE_REGIONAL_ADMIN,
+			    .label = "admin@example.org",
+			    .address = "192.0.2.9"};
 	struct org o = valid_org();
 	struct check c = {0};
 	int64_t id = 0;
@@ -370,7 +382,7 @@ test_update(void **state)
 	assert_int_equal(c.n, 0);
 	json_t *j = org_get(f->db, id);
 	assert_string_equal(json_string_value(json_object_get(j, "name")),
-	                    o.name);
+			    o.name);
 	assert_string_equal(
 		json_string_value(json_object_get(j, "contact_phone")),
 		o.contact_phone);
@@ -385,14 +397,14 @@ test_update(void **state)
 	assert_int_equal(json_object_size(d), 3);
 	json_t *name = json_object_get(d, "name");
 	assert_string_equal(json_string_value(json_array_get(name, 0)),
-	                    "Migrant Workers Centre");
+			    "Migrant Workers Centre");
 	assert_string_equal(json_string_value(json_array_get(name, 1)),
-	                    "Migrant Workers Centre Bangkok");
+			    "Migrant Workers Centre Bangkok");
 	json_t *phone = json_object_get(d, "contact_phone");
 	assert_string_equal(json_string_value(json_array_get(phone, 0)),
-	                    "+66 2 000 0000");
+			    "+66 2 000 0000");
 	assert_string_equal(json_string_value(json_array_get(phone, 1)),
-	                    "+66 2 111 1111");
+			    "+66 2 111 1111");
 	json_t *rp = json_object_get(d, "referral_partner");
 	assert_true(json_is_true(json_array_get(rp, 0)));
 	assert_true(json_is_false(json_array_get(rp, 1)));
@@ -400,12 +412,12 @@ test_update(void **state)
 	free(detail);
 	/* ...with the actor. */
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " action = 'org.update' AND"
-	                               " actor_user_id = 7 AND"
-	                               " actor_label = ?",
-	                               "admin@example.org"),
-	                 1);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " action = 'org.update' AND"
+				       " actor_user_id = 7 AND"
+				       " actor_label = ?",
+				       "admin@example.org"),
+			 1);
 
 	/* Saving the same values again changes and audits nothing. */
 	assert_int_equal(org_update(f->db, &who, &o, &c), ERR_OK);
@@ -446,7 +458,7 @@ test_update_errors(void **state)
 	assert_non_null(check_message(&c2, "name"));
 	json_t *j = org_get(f->db, idb);
 	assert_string_equal(json_string_value(json_object_get(j, "name")),
-	                    "Other Centre");
+			    "Other Centre");
 	json_decref(j);
 
 	/* Invalid input writes nothing. */
@@ -484,8 +496,9 @@ add_list_orgs(struct db *db, int64_t id[6])
 		{"charlie centre", ORG_INTERNATIONAL, "SG", false},
 	};
 	for (size_t i = 0; i < 6; i++) {
-		struct org o = {.name = rows[i].name, .kind = rows[i].kind,
-		                .country = rows[i].country};
+		struct org o = {.name = rows[i].name,
+				.kind = rows[i].kind,
+				.country = rows[i].country};
 		struct check c = {0};
 		assert_int_equal(org_create(db, &who, &o, &c, &id[i]), ERR_OK);
 		if (rows[i].archived) {
@@ -504,8 +517,7 @@ names_of(json_t *arr)
 	buf_init(&b, 0);
 	size_t i;
 	json_t *o;
-	json_array_foreach(arr, i, o)
-	{
+	json_array_foreach (arr, i, o) {
 		if (i)
 			buf_putc(&b, '|');
 		buf_puts(&b, json_string_value(json_object_get(o, "name")));
@@ -515,7 +527,7 @@ names_of(json_t *arr)
 
 static void
 expect_list(struct db *db, const struct org_filter *flt, int64_t total,
-            const char *names)
+	    const char *names)
 {
 	json_t *arr = json_array();
 	int64_t t = -1;
@@ -523,7 +535,7 @@ expect_list(struct db *db, const struct org_filter *flt, int64_t total,
 	char *got = names_of(arr);
 	if (t != total || strcmp(got, names) != 0)
 		fail_msg("got %lld \"%s\", want %lld \"%s\"", (long long)t, got,
-		         (long long)total, names);
+			 (long long)total, names);
 	free(got);
 	json_decref(arr);
 }
@@ -537,12 +549,12 @@ test_list_filters(void **state)
 	struct org_filter flt = {0};
 	/* Archived ones are hidden unless asked for; sorted by name. */
 	expect_list(f->db, &flt, 5,
-	            "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
-	            "charlie centre");
+		    "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
+		    "charlie centre");
 	flt.include_archived = true;
 	expect_list(f->db, &flt, 6,
-	            "Alpha Union|Bangkok Shelter|Closed 100% Office|"
-	            "Delta_Workers|Hanoi Legal Aid|charlie centre");
+		    "Alpha Union|Bangkok Shelter|Closed 100% Office|"
+		    "Delta_Workers|Hanoi Legal Aid|charlie centre");
 	flt.include_archived = false;
 
 	flt.country = "TH";
@@ -586,30 +598,30 @@ test_list_sort_page(void **state)
 	add_list_orgs(f->db, id);
 	struct org_filter flt = {.sort = "country"};
 	expect_list(f->db, &flt, 5,
-	            "Delta_Workers|charlie centre|Alpha Union|Bangkok Shelter|"
-	            "Hanoi Legal Aid");
+		    "Delta_Workers|charlie centre|Alpha Union|Bangkok Shelter|"
+		    "Hanoi Legal Aid");
 	flt.sort = "kind";
 	expect_list(f->db, &flt, 5,
-	            "Alpha Union|Delta_Workers|charlie centre|Bangkok Shelter|"
-	            "Hanoi Legal Aid");
+		    "Alpha Union|Delta_Workers|charlie centre|Bangkok Shelter|"
+		    "Hanoi Legal Aid");
 	/* Unknown sort keys fall back to the name. */
 	flt.sort = "name; DROP TABLE organisation";
 	expect_list(f->db, &flt, 5,
-	            "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
-	            "charlie centre");
+		    "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
+		    "charlie centre");
 	/* Most recently updated first. */
 	assert_int_equal(db_run(f->db,
-	                        "UPDATE organisation SET updated_at = ? WHERE"
-	                        " id = ?",
-	                        "ii", (int64_t)time(NULL) + 100, id[4]),
-	                 ERR_OK);
+				"UPDATE organisation SET updated_at = ? WHERE"
+				" id = ?",
+				"ii", (int64_t)time(NULL) + 100, id[4]),
+			 ERR_OK);
 	flt.sort = "updated";
 	json_t *arr = json_array();
 	int64_t total;
 	assert_int_equal(org_list(f->db, &flt, arr, &total), ERR_OK);
 	assert_string_equal(json_string_value(json_object_get(
 				    json_array_get(arr, 0), "name")),
-	                    "Delta_Workers");
+			    "Delta_Workers");
 	json_decref(arr);
 
 	/* Pages of two: the total counts everything. */
@@ -631,12 +643,12 @@ test_list_sort_page(void **state)
 	flt.page = 1;
 	flt.per_page = 0;
 	expect_list(f->db, &flt, 5,
-	            "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
-	            "charlie centre");
+		    "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
+		    "charlie centre");
 	flt.per_page = 100000;
 	expect_list(f->db, &flt, 5,
-	            "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
-	            "charlie centre");
+		    "Alpha Union|Bangkok Shelter|Delta_Workers|Hanoi Legal Aid|"
+		    "charlie centre");
 }
 
 static void
@@ -652,17 +664,17 @@ test_list_json(void **state)
 	json_t *o = json_array_get(arr, 0);
 	assert_int_equal(json_integer_value(json_object_get(o, "id")), id[2]);
 	assert_string_equal(json_string_value(json_object_get(o, "kind")),
-	                    "ngo");
+			    "ngo");
 	assert_string_equal(json_string_value(json_object_get(o, "kind_label")),
-	                    org_kind_label(ORG_NGO));
+			    org_kind_label(ORG_NGO));
 	json_decref(arr);
 }
 
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
-                                              fixture_teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_validate_ok),

@@ -31,9 +31,10 @@ add_account(struct db *db)
 	struct accounts a;
 	a.org = fixture_org(db, "Thai Union", "affiliate", "TH");
 	a.user = fixture_user(db, a.org, "ivy@example.org",
-	                      ROLE_AFFILIATE_ADMIN, "x");
-	db_run(db, "UPDATE app_user SET name = 'Ivy', language = 'th'"
-	           " WHERE id = ?",
+			      ROLE_AFFILIATE_ADMIN, "x");
+	db_run(db,
+	       "UPDATE app_user SET name = 'Ivy', language = 'th'"
+	       " WHERE id = ?",
 	       "i", a.user);
 	return a;
 }
@@ -45,9 +46,10 @@ created_at(struct db *db, const char *token)
 	char hash[CRYPTO_HASH_HEX];
 	crypto_sha256_hex(token, strlen(token), hash);
 	int64_t t = -1;
-	db_query_int(db, &t, "SELECT created_at FROM session WHERE"
-	                     " token_hash = ?",
-	             "t", hash);
+	db_query_int(db, &t,
+		     "SELECT created_at FROM session WHERE"
+		     " token_hash = ?",
+		     "t", hash);
 	return t;
 }
 
@@ -63,30 +65,30 @@ test_create_find(void **state)
 	struct fixture *f = *state;
 	struct accounts a = add_account(f->db);
 	char token[CRYPTO_TOKEN_CHARS + 1];
-	assert_int_equal(session_create(f->db, a.user, SESSION_FULL, ABSOLUTE,
-	                                token),
-	                 ERR_OK);
+	assert_int_equal(
+		session_create(f->db, a.user, SESSION_FULL, ABSOLUTE, token),
+		ERR_OK);
 	assert_int_equal(strlen(token), CRYPTO_TOKEN_CHARS);
 
 	/* Only the hash is stored, never the token. */
 	char hash[CRYPTO_HASH_HEX];
 	crypto_sha256_hex(token, strlen(token), hash);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM session WHERE"
-	                               " token_hash = ?",
-	                               hash),
-	                 1);
+				       "SELECT count(*) FROM session WHERE"
+				       " token_hash = ?",
+				       hash),
+			 1);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM session WHERE"
-	                               " token_hash = ?",
-	                               token),
-	                 0);
+				       "SELECT count(*) FROM session WHERE"
+				       " token_hash = ?",
+				       token),
+			 0);
 
 	int64_t t0 = created_at(f->db, token);
 	assert_true(t0 > 0);
 	struct session s;
 	assert_int_equal(session_find(f->db, token, IDLE, (time_t)t0, &s),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_true(s.id > 0);
 	assert_int_equal(s.user_id, a.user);
 	assert_int_equal(s.stage, SESSION_FULL);
@@ -103,12 +105,12 @@ test_create_find(void **state)
 	/* Two sessions of one account have different tokens. */
 	char token2[CRYPTO_TOKEN_CHARS + 1];
 	assert_int_equal(session_create(f->db, a.user, SESSION_PASSWORD_OK,
-	                                ABSOLUTE, token2),
-	                 ERR_OK);
+					ABSOLUTE, token2),
+			 ERR_OK);
 	assert_string_not_equal(token, token2);
 	struct session s2;
 	assert_int_equal(session_find(f->db, token2, IDLE, (time_t)t0, &s2),
-	                 ERR_OK);
+			 ERR_OK);
 	assert_int_equal(s2.stage, SESSION_PASSWORD_OK);
 	assert_true(s2.id != s.id);
 }
@@ -119,27 +121,27 @@ test_unknown_tokens(void **state)
 	struct fixture *f = *state;
 	struct accounts a = add_account(f->db);
 	char token[CRYPTO_TOKEN_CHARS + 1];
-	assert_int_equal(session_create(f->db, a.user, SESSION_FULL, ABSOLUTE,
-	                                token),
-	                 ERR_OK);
+	assert_int_equal(
+		session_create(f->db, a.user, SESSION_FULL, ABSOLUTE, token),
+		ERR_OK);
 	time_t now = (time_t)created_at(f->db, token);
 	struct session s;
 	char other[CRYPTO_TOKEN_CHARS + 1];
 	crypto_token(other);
 	assert_int_equal(session_find(f->db, other, IDLE, now, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_int_equal(session_find(f->db, NULL, IDLE, now, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_int_equal(session_find(f->db, "", IDLE, now, &s), ERR_NOTFOUND);
 	char shorter[CRYPTO_TOKEN_CHARS + 1];
 	memcpy(shorter, token, CRYPTO_TOKEN_CHARS);
 	shorter[CRYPTO_TOKEN_CHARS - 1] = '\0';
 	assert_int_equal(session_find(f->db, shorter, IDLE, now, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	char longer[CRYPTO_TOKEN_CHARS + 2];
 	snprintf(longer, sizeof longer, "%sA", token);
 	assert_int_equal(session_find(f->db, longer, IDLE, now, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	/* The real one still works. */
 	assert_int_equal(session_find(f->db, token, IDLE, now, &s), ERR_OK);
 }
@@ -156,20 +158,20 @@ test_idle(void **state)
 	/* A request just before the idle limit keeps it alive and moves
 	 * the limit on. */
 	assert_int_equal(session_find(f->db, token, IDLE, t0 + IDLE - 1, &s),
-	                 ERR_OK);
+			 ERR_OK);
 	int64_t seen = 0;
 	db_query_int(f->db, &seen, "SELECT last_seen_at FROM session", "");
 	assert_int_equal(seen, t0 + IDLE - 1);
-	assert_int_equal(session_find(f->db, token, IDLE,
-	                              t0 + 2 * IDLE - 2, &s),
-	                 ERR_OK);
+	assert_int_equal(
+		session_find(f->db, token, IDLE, t0 + 2 * IDLE - 2, &s),
+		ERR_OK);
 	/* Then a full idle period without a request: gone, and deleted. */
 	time_t last = t0 + 2 * IDLE - 2;
 	assert_int_equal(session_find(f->db, token, IDLE, last + IDLE, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_int_equal(session_count(f->db), 0);
 	assert_int_equal(session_find(f->db, token, IDLE, last, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 }
 
 static void
@@ -183,7 +185,7 @@ test_idle_exact(void **state)
 	struct session s;
 	/* Exactly `idle` seconds after the last request is too late. */
 	assert_int_equal(session_find(f->db, token, IDLE, t0 + IDLE, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_int_equal(session_count(f->db), 0);
 }
 
@@ -199,11 +201,10 @@ test_absolute(void **state)
 	/* Busy all along, with a long idle limit: still ends at t0+100. */
 	for (time_t t = t0; t < t0 + 100; t += 10)
 		assert_int_equal(session_find(f->db, token, IDLE, t, &s),
-		                 ERR_OK);
-	assert_int_equal(session_find(f->db, token, IDLE, t0 + 99, &s),
-	                 ERR_OK);
+				 ERR_OK);
+	assert_int_equal(session_find(f->db, token, IDLE, t0 + 99, &s), ERR_OK);
 	assert_int_equal(session_find(f->db, token, IDLE, t0 + 100, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_int_equal(session_count(f->db), 0);
 }
 
@@ -219,18 +220,19 @@ test_disabled(void **state)
 	assert_int_equal(session_find(f->db, token, IDLE, t0, &s), ERR_OK);
 	/* Disabled behind the session's back (not through user_update,
 	 * which would end the sessions itself). */
-	assert_int_equal(db_run(f->db, "UPDATE app_user SET disabled = 1"
-	                               " WHERE id = ?",
-	                        "i", a.user),
-	                 ERR_OK);
+	assert_int_equal(db_run(f->db,
+				"UPDATE app_user SET disabled = 1"
+				" WHERE id = ?",
+				"i", a.user),
+			 ERR_OK);
 	assert_int_equal(session_find(f->db, token, IDLE, t0, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 	assert_int_equal(session_count(f->db), 0);
 	/* Enabling the account again does not bring the session back. */
 	db_run(f->db, "UPDATE app_user SET disabled = 0 WHERE id = ?", "i",
 	       a.user);
 	assert_int_equal(session_find(f->db, token, IDLE, t0, &s),
-	                 ERR_NOTFOUND);
+			 ERR_NOTFOUND);
 }
 
 static void
@@ -275,17 +277,12 @@ test_purge(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
-                                              fixture_teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_create_find),
-		T(test_unknown_tokens),
-		T(test_idle),
-		T(test_idle_exact),
-		T(test_absolute),
-		T(test_disabled),
-		T(test_destroy),
-		T(test_purge),
+		T(test_create_find), T(test_unknown_tokens), T(test_idle),
+		T(test_idle_exact),  T(test_absolute),       T(test_disabled),
+		T(test_destroy),     T(test_purge),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, fixture_group_setup, NULL);

@@ -29,44 +29,46 @@ static void
 test_set_get(void **state)
 {
 	struct fixture *f = *state;
-	struct actor who = {.user_id = 1, .org_id = 1, .country = "SG",
-	                    .role = ROLE_REGIONAL_ADMIN,
-	                    .label = "admin@example.org",
-	                    .address = "192.0.2.1"};
-	assert_int_equal(setting_set_bool(f->db, &who, SETTING_REQUIRE_2FA_ALL,
-	                                  true),
-	                 ERR_OK);
+	struct actor who = {.user_id = 1,
+			    .org_id = 1,
+			    .country = "SG",
+			    .role = ROLE_REGIONAL_ADMIN,
+			    .label = "admin@example.org",
+			    .address = "192.0.2.1"};
+	assert_int_equal(
+		setting_set_bool(f->db, &who, SETTING_REQUIRE_2FA_ALL, true),
+		ERR_OK);
 	assert_true(setting_get_bool(f->db, SETTING_REQUIRE_2FA_ALL));
 	/* Other settings are separate. */
 	assert_false(setting_get_bool(f->db, "another"));
 	/* One row per setting, however often it is set. */
-	assert_int_equal(setting_set_bool(f->db, &who, SETTING_REQUIRE_2FA_ALL,
-	                                  true),
-	                 ERR_OK);
+	assert_int_equal(
+		setting_set_bool(f->db, &who, SETTING_REQUIRE_2FA_ALL, true),
+		ERR_OK);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM setting WHERE"
-	                               " name = ?",
-	                               SETTING_REQUIRE_2FA_ALL),
-	                 1);
-	assert_int_equal(setting_set_bool(f->db, &who, SETTING_REQUIRE_2FA_ALL,
-	                                  false),
-	                 ERR_OK);
+				       "SELECT count(*) FROM setting WHERE"
+				       " name = ?",
+				       SETTING_REQUIRE_2FA_ALL),
+			 1);
+	assert_int_equal(
+		setting_set_bool(f->db, &who, SETTING_REQUIRE_2FA_ALL, false),
+		ERR_OK);
 	assert_false(setting_get_bool(f->db, SETTING_REQUIRE_2FA_ALL));
 
 	/* Each change is audited, with the actor and the new value. */
 	assert_int_equal(fixture_audit_count(f->db, "setting.update"), 3);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " action = 'setting.update' AND"
-	                               " target_type = 'setting' AND"
-	                               " actor_label = ?",
-	                               "admin@example.org"),
-	                 3);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " action = 'setting.update' AND"
+				       " target_type = 'setting' AND"
+				       " actor_label = ?",
+				       "admin@example.org"),
+			 3);
 	assert_int_equal(fixture_count(f->db,
-	                               "SELECT count(*) FROM audit_log WHERE"
-	                               " detail = ?",
-	                               "{\"require_2fa_all\":true}"),
-	                 2);
+				       "SELECT count(*) FROM audit_log WHERE"
+				       " detail = ?",
+				       "{\"require_2fa_all\":true}"),
+			 2);
 	char *d = fixture_audit_detail(f->db, "setting.update");
 	assert_string_equal(d, "{\"require_2fa_all\":false}");
 	free(d);
@@ -86,12 +88,16 @@ test_stored_values(void **state)
 	static const struct {
 		const char *value;
 		bool want;
-	} v[] = {{"1", true}, {"0", false}, {"true", false}, {"", false},
-	         {"yes", false}};
+	} v[] = {{"1", true},
+		 {"0", false},
+		 {"true", false},
+		 {"", false},
+		 {"yes", false}};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		db_run(f->db, "DELETE FROM setting", "");
-		db_run(f->db, "INSERT INTO setting (name, value, updated_at)"
-		              " VALUES ('x', ?, 0)",
+		db_run(f->db,
+		       "INSERT INTO setting (name, value, updated_at)"
+		       " VALUES ('x', ?, 0)",
 		       "t", v[i].value);
 		assert_int_equal(setting_get_bool(f->db, "x"), v[i].want);
 	}
@@ -116,8 +122,8 @@ test_in_transaction(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
-                                              fixture_teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_default),
 		T(test_set_get),
