@@ -160,6 +160,20 @@ db_rollback(struct db *db)
 		log_debug("rollback without a transaction");
 }
 
+void
+db_like_contains(struct buf *out, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	buf_putc(out, '%');
+	for (const char *p = s; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_putc(out, '\\');
+		buf_putc(out, *p);
+	}
+	buf_putc(out, '%');
+}
+
 bool
 db_table_exists(struct db *db, const char *name)
 {

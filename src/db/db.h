@@ -76,6 +76,11 @@ enum err db_begin_write(struct db *db);
 enum err db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* Appends to `out` a LIKE pattern that finds `s` anywhere in a text,
+ * with % _ and \ escaped (use it with ESCAPE '\'); appends nothing for
+ * an empty `s`. */
+void db_like_contains(struct buf *out, const char *s);
+
 /* True when the database has a table called `name`. */
 bool db_table_exists(struct db *db, const char *name);
 

@@ -85,15 +85,7 @@ audit_list(struct db *db, const struct audit_filter *f, json_t *out,
 	bool prefix = action && action[strlen(action) - 1] == '.';
 	struct buf like;
 	buf_init(&like, 0);
-	if (!str_empty(f->actor)) {
-		buf_putc(&like, '%');
-		for (const char *p = f->actor; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_putc(&like, '\\');
-			buf_putc(&like, *p);
-		}
-		buf_putc(&like, '%');
-	}
+	db_like_contains(&like, f->actor);
 	int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
 	struct db_stmt *st = db_query(
 		db,

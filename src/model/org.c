@@ -292,15 +292,7 @@ org_list(struct db *db, const struct org_filter *f, json_t *out,
 		order = "updated_at DESC, id DESC";
 	struct buf like;
 	buf_init(&like, 0);
-	if (!str_empty(f->q)) {
-		buf_putc(&like, '%');
-		for (const char *p = f->q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_putc(&like, '\\');
-			buf_putc(&like, *p);
-		}
-		buf_putc(&like, '%');
-	}
+	db_like_contains(&like, f->q);
 	const char *q = like.len ? buf_cstr(&like) : NULL;
 	const char *country = str_empty(f->country) ? NULL : f->country;
 	const char *kind = str_empty(f->kind) ? NULL : f->kind;

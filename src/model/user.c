@@ -376,15 +376,7 @@ user_list(struct db *db, const struct user_filter *f, json_t *out,
 		order = "u.last_login_at DESC, u.id";
 	struct buf like;
 	buf_init(&like, 0);
-	if (!str_empty(f->q)) {
-		buf_putc(&like, '%');
-		for (const char *p = f->q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_putc(&like, '\\');
-			buf_putc(&like, *p);
-		}
-		buf_putc(&like, '%');
-	}
+	db_like_contains(&like, f->q);
 	const char *q = like.len ? buf_cstr(&like) : NULL;
 	const char *role = str_empty(f->role) ? NULL : f->role;
 	const char *country = str_empty(f->country) ? NULL : f->country;

@@ -66,6 +66,20 @@ country_options(struct ctx *c, const char *selected)
 }
 
 json_t *
+option_list(struct ctx *c, const struct option_text *opts, size_t n,
+	    const char *selected)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			a,
+			json_pack("{ss ss sb}", "value", opts[i].value, "label",
+				  ctx_t(c, opts[i].label), "selected",
+				  str_eq(selected, opts[i].value)));
+	return a;
+}
+
+json_t *
 check_json(struct ctx *c, const struct check *chk)
 {
 	json_t *e = json_object();

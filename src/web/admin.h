@@ -19,6 +19,14 @@ json_t *pager_json(struct http_request *req, int64_t total, int page,
 		   int per_page);
 /* Countries as {code, name (translated), selected}. */
 json_t *country_options(struct ctx *c, const char *selected);
+/* A choice in a <select>: the value sent and its English label. */
+struct option_text {
+	const char *value;
+	const char *label;
+};
+/* Choices as {value, label (translated), selected}. */
+json_t *option_list(struct ctx *c, const struct option_text *opts, size_t n,
+		    const char *selected);
 /* Field errors as {field: translated message}. */
 json_t *check_json(struct ctx *c, const struct check *chk);
 

@@ -82,19 +82,13 @@ orgs_list(struct http_request *req, struct http_response *resp)
 	json_t *o;
 	json_array_foreach (orgs, i, o)
 		decorate(c, o);
-	static const char *const sorts[][2] = {
+	static const struct option_text sorts[] = {
 		{"name", N_("Name")},
 		{"country", N_("Country")},
 		{"kind", N_("Type")},
 		{"updated", N_("Last changed")},
 	};
-	json_t *sort_opts = json_array();
-	for (size_t s = 0; s < 4; s++)
-		json_array_append_new(
-			sort_opts,
-			json_pack("{ss ss sb}", "value", sorts[s][0], "label",
-				  ctx_t(c, sorts[s][1]), "selected",
-				  str_eq(f.sort, sorts[s][0])));
+	json_t *sort_opts = option_list(c, sorts, 4, f.sort);
 	struct authz_target new_local = {.country = c->actor.country};
 	json_t *d =
 		json_pack("{so so so so so sb}", "orgs", orgs, "f",

@@ -131,19 +131,13 @@ users_list(struct http_request *req, struct http_response *resp)
 		json_object_set_new(u, "role_text",
 				    json_string(ctx_t(c, role_label(r))));
 	}
-	static const char *const sorts[][2] = {
+	static const struct option_text sorts[] = {
 		{"email", N_("E-mail address")},
 		{"name", N_("Name")},
 		{"org", N_("Organisation")},
 		{"last_login", N_("Last sign-in")},
 	};
-	json_t *sort_opts = json_array();
-	for (size_t s = 0; s < 4; s++)
-		json_array_append_new(
-			sort_opts,
-			json_pack("{ss ss sb}", "value", sorts[s][0], "label",
-				  ctx_t(c, sorts[s][1]), "selected",
-				  str_eq(f.sort, sorts[s][0])));
+	json_t *sort_opts = option_list(c, sorts, 4, f.sort);
 	json_t *roles = json_array();
 	for (int r = ROLE_NONE + 1; r < ROLE__MAX; r++)
 		json_array_append_new(
