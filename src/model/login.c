@@ -30,21 +30,22 @@ dummy_hash(void)
 	return dummy;
 }
 
-static void
+static enum err
 note_address_failure(struct db *db, const struct login_policy *p,
 		     const char *address_hash, int64_t now)
 {
 	/* One row per address: a new window starts when the old one ends. */
-	db_run(db,
-	       "INSERT INTO login_throttle (address_hash, failures, "
-	       "window_start)"
-	       " VALUES (?, 1, ?) ON CONFLICT (address_hash) DO UPDATE SET"
-	       " failures = CASE WHEN login_throttle.window_start + ? <= ?"
-	       "   THEN 1 ELSE login_throttle.failures + 1 END,"
-	       " window_start = CASE WHEN login_throttle.window_start + ? <= ?"
-	       "   THEN ? ELSE login_throttle.window_start END",
-	       "tiiiiii", address_hash, now, p->lock_seconds, now,
-	       p->lock_seconds, now, now);
+	return db_run(
+		db,
+		"INSERT INTO login_throttle (address_hash, failures, "
+		"window_start)"
+		" VALUES (?, 1, ?) ON CONFLICT (address_hash) DO UPDATE SET"
+		" failures = CASE WHEN login_throttle.window_start + ? <= ?"
+		"   THEN 1 ELSE login_throttle.failures + 1 END,"
+		" window_start = CASE WHEN login_throttle.window_start + ? <= ?"
+		"   THEN ? ELSE login_throttle.window_start END",
+		"tiiiiii", address_hash, now, p->lock_seconds, now,
+		p->lock_seconds, now, now);
 }
 
 static bool
@@ -88,6 +89,9 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 	bool right = crypto_password_verify(
 		found == ERR_OK ? u.password_hash : dummy_hash(), password);
 
+	/* Every write below must land, audit entries included, or none:
+	 * `w` keeps the first failure and the transaction is rolled back. */
+	enum err w = ERR_OK;
 	enum err rc = db_begin_write(db);
 	if (rc)
 		goto out;
@@ -97,37 +101,46 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 		goto commit;
 	}
 	if (found == ERR_NOTFOUND || u.disabled) {
-		note_address_failure(db, p, address_hash, now);
-		audit_login(
-			db, "login.fail", found == ERR_OK ? u.id : 0,
-			found == ERR_OK ? u.org_id : 0,
-			found == ERR_OK ? u.email : "unknown account", address,
-			found == ERR_OK ? "{\"reason\":\"disabled\"}"
+		w = note_address_failure(db, p, address_hash, now);
+		if (!w)
+			w = audit_login(
+				db, "login.fail", found == ERR_OK ? u.id : 0,
+				found == ERR_OK ? u.org_id : 0,
+				found == ERR_OK ? u.email : "unknown account",
+				address,
+				found == ERR_OK
+					? "{\"reason\":\"disabled\"}"
 					: "{\"reason\":\"unknown account\"}");
 		rc = ERR_DENIED;
 		goto commit;
 	}
 	if (u.locked_until > now) {
-		note_address_failure(db, p, address_hash, now);
-		audit_login(db, "login.fail", u.id, u.org_id, u.email, address,
-			    "{\"reason\":\"locked\"}");
+		w = note_address_failure(db, p, address_hash, now);
+		if (!w)
+			w = audit_login(db, "login.fail", u.id, u.org_id,
+					u.email, address,
+					"{\"reason\":\"locked\"}");
 		rc = ERR_LOCKED;
 		goto commit;
 	}
 	if (!right) {
-		note_address_failure(db, p, address_hash, now);
 		int64_t failures = u.failed_logins + 1;
 		bool lock = failures >= p->max_failures;
-		db_run(db,
-		       "UPDATE app_user SET failed_logins = ?, locked_until = ?"
-		       " WHERE id = ?",
-		       "iii", lock ? (int64_t)0 : failures,
-		       lock ? now + p->lock_seconds : (int64_t)0, u.id);
-		audit_login(db, "login.fail", u.id, u.org_id, u.email, address,
-			    "{\"reason\":\"wrong password\"}");
-		if (lock)
-			audit_login(db, "account.locked", u.id, u.org_id,
-				    u.email, address, NULL);
+		w = note_address_failure(db, p, address_hash, now);
+		if (!w)
+			w = db_run(db,
+				   "UPDATE app_user SET failed_logins = ?,"
+				   " locked_until = ? WHERE id = ?",
+				   "iii", lock ? (int64_t)0 : failures,
+				   lock ? now + p->lock_seconds : (int64_t)0,
+				   u.id);
+		if (!w)
+			w = audit_login(db, "login.fail", u.id, u.org_id,
+					u.email, address,
+					"{\"reason\":\"wrong password\"}");
+		if (!w && lock)
+			w = audit_login(db, "account.locked", u.id, u.org_id,
+					u.email, address, NULL);
 		rc = lock ? ERR_LOCKED : ERR_DENIED;
 		goto commit;
 	}
@@ -140,15 +153,17 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 	 * password must not buy fresh guesses at the code.  The count is
 	 * cleared by login_complete(). */
 	if (!OUT->totp_required)
-		db_run(db, "UPDATE app_user SET failed_logins = 0 WHERE id = ?",
-		       "i", u.id);
-	if (OUT->totp_required)
-		audit_login(db, "login.password_ok", u.id, u.org_id, u.email,
-			    address, NULL);
+		w = db_run(db,
+			   "UPDATE app_user SET failed_logins = 0 WHERE id = ?",
+			   "i", u.id);
+	else
+		w = audit_login(db, "login.password_ok", u.id, u.org_id,
+				u.email, address, NULL);
 	rc = ERR_OK;
 commit:
-	if (db_commit(db) != ERR_OK) {
+	if (w || db_commit(db) != ERR_OK) {
 		db_rollback(db);
+		memset(OUT, 0, sizeof *OUT);
 		rc = ERR_DB;
 	}
 out:
@@ -180,18 +195,41 @@ login_complete(struct db *db, const struct actor *who)
 }
 
 enum err
-login_otp_failed(struct db *db, const struct actor *who)
+login_otp_failed(struct db *db, const struct login_policy *p,
+		 const struct actor *who)
 {
+	int64_t now = (int64_t)time(NULL);
+	int64_t failures = 0;
 	enum err rc = db_begin_write(db);
 	if (rc)
 		return rc;
-	struct audit_event ev = {"login.fail", "user", who->user_id,
-				 who->org_id,
-				 "{\"reason\":\"wrong one-time code\"}"};
-	rc = audit_append(db, who, &ev);
+	rc = db_query_int(db, &failures,
+			  "SELECT failed_logins FROM app_user WHERE id = ?",
+			  "i", who->user_id);
+	bool lock = rc == ERR_OK && failures + 1 >= p->max_failures;
+	if (rc == ERR_OK)
+		rc = db_run(db,
+			    "UPDATE app_user SET failed_logins = ?,"
+			    " locked_until = ? WHERE id = ?",
+			    "iii", lock ? (int64_t)0 : failures + 1,
+			    lock ? now + p->lock_seconds : (int64_t)0,
+			    who->user_id);
+	if (rc == ERR_OK) {
+		struct audit_event ev = {
+			"login.fail", "user", who->user_id, who->org_id,
+			"{\"reason\":\"wrong one-time code\"}"};
+		rc = audit_append(db, who, &ev);
+	}
+	if (rc == ERR_OK && lock) {
+		struct audit_event ev = {"account.locked", "user", who->user_id,
+					 who->org_id, NULL};
+		rc = audit_append(db, who, &ev);
+	}
 	if (rc == ERR_OK)
 		rc = db_commit(db);
-	if (rc)
+	if (rc) {
 		db_rollback(db);
-	return rc;
+		return rc;
+	}
+	return lock ? ERR_LOCKED : ERR_DENIED;
 }

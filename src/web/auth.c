@@ -133,8 +133,10 @@ auth_login(struct http_request *req, struct http_response *resp)
 				    .label = u.email,
 				    .address = c->actor.address,
 				    .role = u.role};
-		login_complete(c->db, &who);
+		rc = login_complete(c->db, &who);
 		user_auth_release(&u);
+		if (rc)
+			return 500;
 	}
 	return http_redirect(resp, next);
 }
@@ -250,22 +252,18 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 	}
 	const char *code = http_form(req, "code");
 	if (otp_verify(secret, code, time(NULL), u.totp_last_step, &step)) {
-		login_otp_failed(c->db, &who);
-		/* Wrong codes count towards the account lock like passwords. */
-		if (u.failed_logins + 1 >= cfg->login_max_failures) {
-			db_run(c->db,
-			       "UPDATE app_user SET failed_logins = 0,"
-			       " locked_until = ? WHERE id = ?",
-			       "ii", (int64_t)time(NULL) + cfg->login_lock,
-			       u.id);
+		struct login_policy pol = {cfg->login_max_failures,
+					   cfg->login_lock, cfg->login_ip_max};
+		enum err rc = login_otp_failed(c->db, &pol, &who);
+		if (rc == ERR_LOCKED) {
 			session_destroy(c->db, c->sess.id);
 			status = http_redirect(resp, "/login");
 			goto out;
 		}
-		db_run(c->db,
-		       "UPDATE app_user SET failed_logins = failed_logins + 1"
-		       " WHERE id = ?",
-		       "i", u.id);
+		if (rc != ERR_DENIED) {
+			status = 500;
+			goto out;
+		}
 		status = twofa_page(
 			req, resp, 401,
 			N_("That code is not right. Check the time on "
@@ -273,27 +271,28 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 			u.totp_sealed ? NULL : secret);
 		goto out;
 	}
+	enum err rc;
 	if (u.totp_sealed == NULL) {
 		char *seal = crypto_seal_text(&c->app->field_key, secret);
-		user_set_totp(c->db, &who, u.id, seal, step);
+		rc = user_set_totp(c->db, &who, u.id, seal, step);
 		free(seal);
 		struct http_cookie_opts del = {COOKIE_ENROL, "", 0, true,
 					       "Strict"};
 		http_set_cookie(resp, &del);
 	} else {
-		user_set_totp_step(c->db, u.id, step);
+		rc = user_set_totp_step(c->db, u.id, step);
 	}
 	/* Rotate the token as the session gains its rights. */
-	session_destroy(c->db, c->sess.id);
 	char token[CRYPTO_TOKEN_CHARS + 1];
-	if (session_create(c->db, u.id, SESSION_FULL, cfg->session_absolute,
-			   token)) {
+	if (rc || session_destroy(c->db, c->sess.id) ||
+	    session_create(c->db, u.id, SESSION_FULL, cfg->session_absolute,
+			   token) ||
+	    login_complete(c->db, &who)) {
 		status = 500;
 		goto out;
 	}
 	set_session_cookie(resp, token);
 	crypto_wipe(token, sizeof token);
-	login_complete(c->db, &who);
 	status = http_redirect(resp, safe_next(http_form(req, "next")));
 out:
 	if (opened) {
