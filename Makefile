@@ -44,8 +44,7 @@ HTTP_SRC  := $(sort $(wildcard tests/http/t_*.c))
 HTTP_BIN  := $(HTTP_SRC:tests/http/%.c=$(O)/tests/http/%)
 
 .PHONY: all deps run check unit unit-san http http-san browser san bench \
-        pot \
-        checksrc clean
+        pot fuzz fuzz-smoke checksrc clean
 
 all: $(O)/atis
 
@@ -123,12 +122,47 @@ browser: $(O)/atis
 checksrc:
 	@sh scripts/checksrc.sh
 
+# ---- fuzzing (clang's libFuzzer, with ASan and UBSan) ----------------------
+# `make fuzz` runs every harness in tests/fuzz/ for FUZZ_SECONDS each,
+# starting from the committed corpus; new inputs go to build-fuzz/.
+# `make fuzz-smoke` (part of make check) replays the corpus and fuzzes a
+# few seconds each.  A crashing input goes into tests/fuzz/corpus/NAME/
+# with its fix.
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/*.c))
+FUZZ_LIB := src/base/arena.c src/base/buf.c src/base/mem.c src/base/str.c \
+	src/base/err.c src/base/log.c src/http/form.c src/base/mustache.c
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $< $(FUZZ_LIB) -ljansson
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+		mkdir -p build-fuzz/corpus-$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+		mkdir -p build-fuzz/corpus-$$n; \
+		$$f -max_total_time=5 build-fuzz/corpus-$$n \
+			tests/fuzz/corpus/$$n > build-fuzz/$$n.log 2>&1 || \
+			{ tail -30 build-fuzz/$$n.log; echo "fuzz: $$n FAILED"; exit 1; }; \
+		echo "fuzz: $$n ok ($$(grep -o 'DONE.*' build-fuzz/$$n.log))"; \
+	done
+
 check:
 	@sh scripts/deps.sh
 	@mkdir -p build && rm -f build/test-counts
 	@$(MAKE) --no-print-directory checksrc all unit http
 	@$(MAKE) --no-print-directory O=build-san SAN=1 unit http
 	@$(MAKE) --no-print-directory browser
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@awk '{p += $$2; f += $$3} END {print "make check: all suites: " p " passed, " f " failed"}' build/test-counts
 
 # ---- running ----------------------------------------------------------------
@@ -152,4 +186,4 @@ pot:
 	@sh scripts/extract-strings.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

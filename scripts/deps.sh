@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config gettext libmicrohttpd-dev libsqlite3-dev
 sqlite3 libsodium-dev libjansson-dev libcmark-dev libgettextpo-dev
 liboath-dev libmagic-dev libinih-dev libcurl4-openssl-dev libcmocka-dev
-libqrencode-dev zlib1g-dev wrk chromium nodejs npm"
+libqrencode-dev zlib1g-dev wrk chromium nodejs npm clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
