@@ -49,7 +49,7 @@ HTTP_BIN  := $(HTTP_SRC:tests/http/%.c=$(O)/tests/http/%)
 all: $(O)/atis
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh test
 
 # ---- generated sources ----------------------------------------------------
 $(O)/tools/embed: tools/embed.c
@@ -157,7 +157,7 @@ fuzz-smoke: $(FUZZ_BIN)
 	done
 
 check:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh test
 	@mkdir -p build && rm -f build/test-counts
 	@$(MAKE) --no-print-directory checksrc all unit http
 	@$(MAKE) --no-print-directory O=build-san SAN=1 unit http
@@ -178,7 +178,7 @@ run:
 	$(O)/atis serve --db var/atis.db --listen 127.0.0.1:8080
 
 bench:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh test
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
 

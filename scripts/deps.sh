@@ -1,12 +1,17 @@
 #!/bin/sh
-# Installs what ATIS needs to build, run and test, from Debian's archive
-# and the npm registry; as a normal user it prints the command instead.
+# Installs what ATIS needs from Debian's archive and the npm registry; as a
+# normal user it prints the command instead.
+#   deps.sh        what building and running need (make run)
+#   deps.sh test   also what the tests and benchmarks need (make check)
 set -eu
 cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config gettext libmicrohttpd-dev libsqlite3-dev
-sqlite3 libsodium-dev libjansson-dev libcmark-dev libgettextpo-dev
-liboath-dev libmagic-dev libinih-dev libcurl4-openssl-dev libcmocka-dev
-libqrencode-dev zlib1g-dev wrk chromium nodejs npm clang libclang-rt-14-dev"
+libsodium-dev libjansson-dev libcmark-dev libgettextpo-dev liboath-dev
+libmagic-dev libinih-dev libcurl4-openssl-dev libqrencode-dev zlib1g-dev"
+if [ "${1:-}" = test ]; then
+	PKGS="$PKGS sqlite3 libcmocka-dev wrk chromium nodejs npm clang
+libclang-rt-14-dev"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -38,7 +43,7 @@ fi
 # The browser tests' npm packages (playwright-core, axe-core), pinned by
 # tests/browser/package-lock.json.  Playwright never downloads a browser
 # here: it drives Debian's /usr/bin/chromium.
-if [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules ]; then
+if [ "${1:-}" = test ] && [ ! -d tests/browser/node_modules ]; then
 	if [ -w tests/browser ]; then
 		(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	else
