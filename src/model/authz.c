@@ -4,9 +4,11 @@
  * - A regional admin (the secretariat) may do everything, everywhere.
  * - An affiliate admin administers their own country: they see the whole
  *   directory, create and edit organisations of their country (not the
- *   secretariat), and manage the accounts of organisations in their
- *   country, up to affiliate admin — never a regional admin.  They read
- *   the audit entries about their own country's organisations.
+ *   secretariat), and manage the focal point and partner user accounts of
+ *   organisations in their country.  Admin accounts — their peers' and
+ *   regional ones — are the regional admins' to manage, so no affiliate
+ *   admin can take over another's account.  They read the audit entries
+ *   about their own country's organisations.
  * - A focal point works cases (later issues) and reads the directory.
  * - A partner user sees only their own organisation.
  * - Anyone signed in may see their own organisation.
@@ -96,7 +98,9 @@ authz_can(const struct actor *who, enum authz_action action,
 	case AUTHZ_USER_VIEW:
 	case AUTHZ_USER_EDIT:
 	case AUTHZ_USER_CREATE:
-		return admin && local && t->role != ROLE_REGIONAL_ADMIN;
+		return admin && local &&
+		       (t->role == ROLE_FOCAL_POINT ||
+			t->role == ROLE_PARTNER_USER);
 	case AUTHZ_AUDIT_VIEW:
 		return admin && (t == NULL || t->org_id == 0 || local);
 	case AUTHZ_SETTINGS_EDIT:

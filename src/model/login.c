@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "model/audit.h"
+#include "model/session.h"
 #include "model/setting.h"
 #include "model/user.h"
 
@@ -48,6 +49,15 @@ note_address_failure(struct db *db, const struct login_policy *p,
 		p->lock_seconds, now, now);
 }
 
+/* A lock ends the sessions still waiting for their one-time code, so
+ * guesses cannot go on in other browsers. */
+static enum err
+end_half_sessions(struct db *db, int64_t user_id)
+{
+	return db_run(db, "DELETE FROM session WHERE user_id = ? AND stage = ?",
+		      "ii", user_id, (int64_t)SESSION_PASSWORD_OK);
+}
+
 static bool
 address_throttled(struct db *db, const struct login_policy *p,
 		  const char *address_hash, int64_t now)
@@ -82,6 +92,12 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 	int64_t now = (int64_t)time(NULL);
 	struct user_auth u;
 	memset(OUT, 0, sizeof *OUT);
+	/* A throttled address costs no password hash (checked again under
+	 * the write lock below). */
+	if (address_throttled(db, p, address_hash, now)) {
+		log_warn("login refused: too many failures from one address");
+		return ERR_THROTTLED;
+	}
 	enum err found = user_auth_by_email(db, email, &u);
 	if (found != ERR_OK && found != ERR_NOTFOUND)
 		return found;
@@ -114,6 +130,20 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 		rc = ERR_DENIED;
 		goto commit;
 	}
+	/* The counts as they are now, under the write lock: what was read
+	 * before the hash may be stale when sign-ins run side by side. */
+	struct db_stmt *st = db_query(db,
+				      "SELECT failed_logins, locked_until"
+				      " FROM app_user WHERE id = ?",
+				      "i", u.id);
+	if (st == NULL || !db_step(st)) {
+		db_finalize(st);
+		w = ERR_DB;
+		goto commit;
+	}
+	u.failed_logins = db_col_int(st, 0);
+	u.locked_until = db_col_int(st, 1);
+	db_finalize(st);
 	if (u.locked_until > now) {
 		w = note_address_failure(db, p, address_hash, now);
 		if (!w)
@@ -141,6 +171,8 @@ login_password(struct db *db, const struct login_policy *p, const char *email,
 		if (!w && lock)
 			w = audit_login(db, "account.locked", u.id, u.org_id,
 					u.email, address, NULL);
+		if (!w && lock)
+			w = end_half_sessions(db, u.id);
 		rc = lock ? ERR_LOCKED : ERR_DENIED;
 		goto commit;
 	}
@@ -225,6 +257,8 @@ login_otp_failed(struct db *db, const struct login_policy *p,
 					 who->org_id, NULL};
 		rc = audit_append(db, who, &ev);
 	}
+	if (rc == ERR_OK && lock)
+		rc = end_half_sessions(db, who->user_id);
 	if (rc == ERR_OK)
 		rc = db_commit(db);
 	if (rc) {

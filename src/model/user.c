@@ -253,8 +253,13 @@ user_set_totp(struct db *db, const struct actor *who, int64_t id,
 enum err
 user_set_totp_step(struct db *db, int64_t id, int64_t step)
 {
-	return db_run(db, "UPDATE app_user SET totp_last_step = ? WHERE id = ?",
-		      "ii", step, id);
+	/* One statement checks and records: of two requests racing with
+	 * the same code, only one finds the step still unused. */
+	int64_t got;
+	return db_query_int(db, &got,
+			    "UPDATE app_user SET totp_last_step = ?"
+			    " WHERE id = ? AND totp_last_step < ? RETURNING id",
+			    "iii", step, id, step);
 }
 
 #define USER_COLUMNS                                                           \
@@ -388,23 +393,24 @@ user_list(struct db *db, const struct user_filter *f, json_t *out,
 		" AND (? = 0 OR u.org_id = ?)"
 		" AND (CAST(? AS TEXT) IS NULL OR u.role = ?)"
 		" AND (CAST(? AS TEXT) IS NULL OR (o.country = ?"
-		"   AND o.kind <> 'regional_secretariat'))";
+		"   AND o.kind <> 'regional_secretariat'))"
+		" AND (? = 0 OR u.role IN ('focal_point', 'partner_user'))";
 	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 25;
 	int page = f->page > 0 ? f->page : 1;
 	char sql[1024];
 	snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
-	enum err rc = db_query_int(db, OUT_total, sql, "tttiitttt", q, q, q,
+	enum err rc = db_query_int(db, OUT_total, sql, "tttiitttti", q, q, q,
 				   f->org_id, f->org_id, role, role, country,
-				   country);
+				   country, (int64_t)f->staff_only);
 	if (rc)
 		goto out;
 	snprintf(sql, sizeof sql,
 		 "SELECT " USER_COLUMNS "%s ORDER BY %s LIMIT ? OFFSET ?",
 		 where, order);
 	struct db_stmt *st =
-		db_query(db, sql, "tttiittttii", q, q, q, f->org_id, f->org_id,
-			 role, role, country, country, (int64_t)per,
-			 (int64_t)(page - 1) * per);
+		db_query(db, sql, "tttiittttiii", q, q, q, f->org_id, f->org_id,
+			 role, role, country, country, (int64_t)f->staff_only,
+			 (int64_t)per, (int64_t)(page - 1) * per);
 	if (st == NULL) {
 		rc = ERR_DB;
 		goto out;

@@ -49,6 +49,8 @@ enum err user_set_password(struct db *db, const struct actor *who, int64_t id,
 /* Stores a sealed TOTP secret (NULL turns two-factor off) and audits it. */
 enum err user_set_totp(struct db *db, const struct actor *who, int64_t id,
 		       const char *sealed_secret, int64_t last_step);
+/* Records that the code of `step` was used; ERR_NOTFOUND when that step
+ * (or a later one) was used already, so a code works only once. */
 enum err user_set_totp_step(struct db *db, int64_t id, int64_t step);
 
 /* One account as JSON (never the hashes or secrets), with its
@@ -81,6 +83,7 @@ struct user_filter {
 	/* accounts of this country's organisations, the secretariat's
 	 * excepted (what an affiliate admin may manage) */
 	const char *country;
+	bool staff_only;  /* only focal points and partner users */
 	const char *sort; /* "email" (default), "name", "org", "last_login" */
 	int page;
 	int per_page;

@@ -115,8 +115,10 @@ users_list(struct http_request *req, struct http_response *resp)
 	};
 	if (f.q && strlen(f.q) > 100)
 		return 400;
-	if (c->actor.role != ROLE_REGIONAL_ADMIN)
+	if (c->actor.role != ROLE_REGIONAL_ADMIN) {
 		f.country = c->actor.country;
+		f.staff_only = true; /* the accounts authz lets them manage */
+	}
 	json_t *users = json_array();
 	int64_t total = 0;
 	if (user_list(c->db, &f, users, &total)) {

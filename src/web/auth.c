@@ -87,17 +87,15 @@ auth_login(struct http_request *req, struct http_response *resp)
 	switch (rc) {
 	case ERR_OK: break;
 	case ERR_DENIED:
+	case ERR_LOCKED:
+		/* One answer for both, so that it does not tell which
+		 * e-mail addresses have an account. */
 		return login_page(req, resp, 401,
 				  N_("That e-mail address and password do not "
-				     "match. Please try again."),
+				     "match, or the account is locked for a "
+				     "while after too many tries. Please try "
+				     "again later or ask your admin."),
 				  email);
-	case ERR_LOCKED:
-		return login_page(
-			req, resp, 423,
-			N_("This account is locked for a while after "
-			   "too many wrong passwords. Please try again "
-			   "later or ask your admin."),
-			email);
 	case ERR_THROTTLED:
 		return login_page(req, resp, 429,
 				  N_("Too many failed sign-ins from this "
@@ -175,30 +173,47 @@ twofa_page(struct http_request *req, struct http_response *resp, int status,
 	return page_render(req, resp, status, "login_2fa", d);
 }
 
-/* The secret to enrol: from the cookie if one is pending, else new. */
+/* The secret to enrol: from the cookie if one is pending for this
+ * account, else new.  The cookie seals "USER_ID:SECRET", so a secret
+ * left in a shared browser is never offered to the next person. */
 static const char *
 pending_secret(struct http_request *req, struct http_response *resp, bool make)
 {
 	struct ctx *c = ctx_of(req);
+	char prefix[32];
+	snprintf(prefix, sizeof prefix, "%lld:", (long long)c->sess.user_id);
 	const char *sealed = http_cookie_site(req, COOKIE_ENROL);
 	if (sealed != NULL) {
 		char *plain = crypto_open_text(&c->app->field_key, sealed);
+		const char *s = NULL;
+		if (plain != NULL && str_starts(plain, prefix))
+			s = arena_strdup(req->arena, plain + strlen(prefix));
 		if (plain != NULL) {
-			const char *s = arena_strdup(req->arena, plain);
 			crypto_wipe(plain, strlen(plain));
 			free(plain);
-			return s;
 		}
+		if (s != NULL)
+			return s;
 	}
 	if (!make)
 		return NULL;
 	char secret[OTP_BASE32_MAX + 1];
 	otp_new_secret(secret);
-	char *seal = crypto_seal_text(&c->app->field_key, secret);
+	char both[OTP_BASE32_MAX + 32];
+	snprintf(both, sizeof both, "%s%s", prefix, secret);
+	char *seal = crypto_seal_text(&c->app->field_key, both);
+	crypto_wipe(both, sizeof both);
 	struct http_cookie_opts o = {COOKIE_ENROL, seal, 900, true, "Strict"};
 	http_set_cookie(resp, &o);
 	free(seal);
 	return arena_strdup(req->arena, secret);
+}
+
+static void
+forget_enrolment(struct http_response *resp)
+{
+	struct http_cookie_opts del = {COOKIE_ENROL, "", 0, true, "Strict"};
+	http_set_cookie(resp, &del);
 }
 
 int
@@ -233,14 +248,21 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 			    .role = u.role};
 	const char *secret = NULL;
 	char *opened = NULL;
+	int status;
+	int64_t step = 0;
+	/* A lock or a disabled account stops every half-signed-in session,
+	 * not just the one that made the last wrong guess. */
+	if (u.disabled || u.locked_until > (int64_t)time(NULL)) {
+		session_destroy(c->db, c->sess.id);
+		status = http_redirect(resp, "/login");
+		goto out;
+	}
 	if (u.totp_sealed != NULL) {
 		opened = crypto_open_text(&c->app->field_key, u.totp_sealed);
 		secret = opened;
 	} else {
 		secret = pending_secret(req, resp, false);
 	}
-	int status;
-	int64_t step = 0;
 	if (secret == NULL) {
 		/* An enrolment cookie that expired: start again. */
 		status = twofa_page(
@@ -276,11 +298,19 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 		char *seal = crypto_seal_text(&c->app->field_key, secret);
 		rc = user_set_totp(c->db, &who, u.id, seal, step);
 		free(seal);
-		struct http_cookie_opts del = {COOKIE_ENROL, "", 0, true,
-					       "Strict"};
-		http_set_cookie(resp, &del);
+		forget_enrolment(resp);
 	} else {
 		rc = user_set_totp_step(c->db, u.id, step);
+		if (rc == ERR_NOTFOUND) {
+			/* The same code, used a moment ago by another
+			 * request. */
+			status = twofa_page(
+				req, resp, 401,
+				N_("That code is not right. Check the time on "
+				   "your phone and try the newest code."),
+				NULL);
+			goto out;
+		}
 	}
 	/* Rotate the token as the session gains its rights. */
 	char token[CRYPTO_TOKEN_CHARS + 1];
@@ -318,5 +348,6 @@ auth_logout(struct http_request *req, struct http_response *resp)
 	}
 	struct http_cookie_opts del = {COOKIE_SESSION, "", 0, true, "Lax"};
 	http_set_cookie(resp, &del);
+	forget_enrolment(resp);
 	return redirect_flash(req, resp, "/", N_("You are signed out."));
 }

@@ -132,7 +132,7 @@ test_wrong_password(void **state)
 	struct reply *r = client_login(c, email, "not-the-password");
 	assert_status(r, 401);
 	assert_true(reply_has(r, "That e-mail address and password do not "
-				 "match."));
+				 "match, or the account is locked"));
 	assert_string_equal(reply_input(r, "email"), email);
 	assert_null(reply_set_cookie(r, "atis_session"));
 	assert_true(site_audit_count(site, "login.fail", email) >= 1);
@@ -140,7 +140,7 @@ test_wrong_password(void **state)
 	r = client_login(c, "nobody@nowhere.invalid", DEMO_PW);
 	assert_status(r, 401);
 	assert_true(reply_has(r, "That e-mail address and password do not "
-				 "match."));
+				 "match, or the account is locked"));
 	/* Nothing typed. */
 	r = client_login(c, "", "");
 	assert_status(r, 400);
@@ -158,11 +158,13 @@ test_lockout(void **state)
 	for (int i = 1; i < MAX_FAILURES; i++)
 		assert_status(client_login(c, email, "wrong-password-1"), 401);
 	struct reply *r = client_login(c, email, "wrong-password-1");
-	assert_status(r, 423);
-	assert_true(reply_has(r, "This account is locked for a while"));
+	/* The same answer as a wrong password: it must not tell that the
+	 * account exists. */
+	assert_status(r, 401);
+	assert_true(reply_has(r, "the account is locked for a while"));
 	/* Locked: even the right password is refused. */
 	r = client_login(c, email, DEMO_PW);
-	assert_status(r, 423);
+	assert_status(r, 401);
 	assert_null(reply_set_cookie(r, "atis_session"));
 	assert_status(client_get(c, "/staff"), 303);
 

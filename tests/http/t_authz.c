@@ -311,7 +311,9 @@ test_org_list_and_create(void **state)
 
 static const long user_edit[NACTORS][NUSERS] = {
 	[RA] = {200, 200, 200, 200, 200, 200},
-	[AA] = {200, 200, 200, 404, 404, 404},
+	/* An affiliate admin manages focal points and partner users only:
+	 * not even their own account here (that is /account). */
+	[AA] = {404, 200, 200, 404, 404, 404},
 	[FP] = {404, 404, 404, 404, 404, 404},
 	[PU] = {404, 404, 404, 404, 404, 404},
 };
@@ -435,7 +437,8 @@ test_user_create(void **state)
 	struct reply *r = client_get(as[AA], "/admin/users/new");
 	assert_status(r, 200);
 	assert_false(reply_has(r, "value=\"regional_admin\""));
-	assert_true(reply_has(r, "value=\"affiliate_admin\""));
+	assert_false(reply_has(r, "value=\"affiliate_admin\""));
+	assert_true(reply_has(r, "value=\"focal_point\""));
 	assert_false(reply_has(r, org_names[MY_AFF]));
 	assert_false(reply_has(r, org_names[SEC]));
 	assert_true(reply_has(r, org_names[PH_NGO]));
@@ -448,7 +451,8 @@ test_user_create(void **state)
 	} tries[] = {
 		{"sec", "regional_admin", 403},  {"ph", "regional_admin", 403},
 		{"my", "affiliate_admin", 403},  {"my", "focal_point", 403},
-		{"sec", "focal_point", 403},     {"ph", "affiliate_admin", 303},
+		{"sec", "focal_point", 403},     {"ph", "affiliate_admin", 403},
+		{"ph", "focal_point", 303},
 		{"ph_ngo", "partner_user", 303},
 	};
 	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {

@@ -235,9 +235,9 @@ test_matrix(void **state)
 }
 
 /*
- * An affiliate admin manages accounts "up to affiliate admin — never a
- * regional admin", whatever the account's organisation; the regional
- * admin manages every role.  Targets: an organisation in the admin's
+ * An affiliate admin manages focal point and partner user accounts only —
+ * never an admin's, their peers' included; the regional admin manages
+ * every role.  Targets: an organisation in the admin's
  * country (SAME).  Columns: the target account's role REGIONAL_ADMIN,
  * AFFILIATE_ADMIN, FOCAL_POINT, PARTNER_USER.
  */
@@ -253,7 +253,7 @@ test_user_roles(void **state)
 		const char *row; /* VIEW, CREATE, EDIT share one row */
 	} want[] = {
 		{ROLE_REGIONAL_ADMIN, "YYYY"},
-		{ROLE_AFFILIATE_ADMIN, ".YYY"},
+		{ROLE_AFFILIATE_ADMIN, "..YY"},
 		{ROLE_FOCAL_POINT, "...."},
 		{ROLE_PARTNER_USER, "...."},
 	};
