@@ -422,9 +422,11 @@ cmd_user(int argc, char **argv)
 	if (db == NULL)
 		goto out;
 	int64_t org_id = 0;
+	json_t *found = NULL;
 	if (str_to_i64(org, 1, INT64_MAX, &org_id) ||
-	    org_get(db, org_id) == NULL)
+	    (found = org_get(db, org_id)) == NULL)
 		org_id = org_find_by_name(db, org);
+	json_decref(found);
 	if (org_id == 0) {
 		fprintf(stderr, "atis user add: no organisation %s\n", org);
 		goto out;
@@ -621,6 +623,7 @@ cmd_serve(int argc, char **argv)
 		.port = port,
 		.threads = (unsigned)co.cfg.threads,
 		.max_body = (size_t)co.cfg.max_body,
+		.max_connections = (unsigned)co.cfg.max_connections,
 		.max_field = (size_t)co.cfg.max_field,
 		.https = co.cfg.https,
 		.routes = app_routes,

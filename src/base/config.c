@@ -40,6 +40,8 @@ static const struct setting settings[] = {
 	INT("server", "threads", "ATIS_THREADS", threads, 1, 256),
 	INT("server", "max_body", "ATIS_MAX_BODY", max_body, 1024,
 	    1024 * 1024 * 1024),
+	INT("server", "max_connections", "ATIS_MAX_CONNECTIONS",
+	    max_connections, 4, 100000),
 	INT("server", "max_field", "ATIS_MAX_FIELD", max_field, 256,
 	    16 * 1024 * 1024),
 	STR("database", "path", "ATIS_DB", db),
@@ -78,7 +80,8 @@ config_defaults(struct config *c)
 	set_str(&c->trusted_proxy, "");
 	set_str(&c->log_level, "info");
 	c->threads = 4;
-	c->max_body = 16 * 1024 * 1024;
+	c->max_body = 1024 * 1024;
+	c->max_connections = 1024;
 	c->max_field = 64 * 1024;
 	c->session_idle = 30 * 60;
 	c->session_absolute = 12 * 3600;

@@ -26,6 +26,7 @@ struct config {
 	char *log_level;        /* debug, info, warn, error */
 	int64_t threads;
 	int64_t max_body;           /* bytes */
+	int64_t max_connections;    /* open at once */
 	int64_t max_field;          /* bytes of one form field */
 	int64_t session_idle;       /* seconds without a request */
 	int64_t session_absolute;   /* seconds after login */

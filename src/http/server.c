@@ -552,6 +552,8 @@ http_server_start(const struct http_server_config *cfg,
 		c->threads = 4;
 	if (c->timeout_s == 0)
 		c->timeout_s = 30;
+	if (c->max_connections == 0)
+		c->max_connections = 1024;
 	if (c->max_body == 0)
 		c->max_body = 1u << 20;
 	if (c->max_field == 0)
@@ -600,6 +602,7 @@ http_server_start(const struct http_server_config *cfg,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->timeout_s,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)c->max_connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header_bytes,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);

@@ -39,10 +39,11 @@ struct http_server_config {
 	unsigned port;       /* 0 = any free port; see http_server_port() */
 	unsigned threads;    /* worker threads; 0 = 4 */
 	unsigned timeout_s;  /* idle connection timeout; 0 = 30 */
-	size_t max_body;     /* request body bytes; 0 = 1 MiB; above → 413 */
-	size_t max_field;    /* one form/query/cookie value; 0 = 64 KiB */
-	size_t max_fields;   /* form/query/cookie pairs each; 0 = 200 */
-	size_t max_files;    /* multipart files; 0 = 10 */
+	unsigned max_connections; /* open at once; 0 = 1024 */
+	size_t max_body;   /* request body bytes; 0 = 1 MiB; above → 413 */
+	size_t max_field;  /* one form/query/cookie value; 0 = 64 KiB */
+	size_t max_fields; /* form/query/cookie pairs each; 0 = 200 */
+	size_t max_files;  /* multipart files; 0 = 10 */
 	size_t max_header_bytes; /* request line + headers; 0 = 32 KiB */
 	size_t max_response;     /* response body cap; 0 = 32 MiB */
 	bool https;              /* served over HTTPS (behind a proxy) */

@@ -1,6 +1,7 @@
 #include "model/login.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -227,8 +228,8 @@ login_complete(struct db *db, const struct actor *who)
 }
 
 enum err
-login_otp_failed(struct db *db, const struct login_policy *p,
-		 const struct actor *who)
+login_factor_failed(struct db *db, const struct login_policy *p,
+		    const struct actor *who, const char *reason)
 {
 	int64_t now = (int64_t)time(NULL);
 	int64_t failures = 0;
@@ -247,9 +248,10 @@ login_otp_failed(struct db *db, const struct login_policy *p,
 			    lock ? now + p->lock_seconds : (int64_t)0,
 			    who->user_id);
 	if (rc == ERR_OK) {
-		struct audit_event ev = {
-			"login.fail", "user", who->user_id, who->org_id,
-			"{\"reason\":\"wrong one-time code\"}"};
+		char detail[96];
+		snprintf(detail, sizeof detail, "{\"reason\":\"%s\"}", reason);
+		struct audit_event ev = {"login.fail", "user", who->user_id,
+					 who->org_id, detail};
 		rc = audit_append(db, who, &ev);
 	}
 	if (rc == ERR_OK && lock) {

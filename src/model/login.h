@@ -46,10 +46,14 @@ enum err login_password(struct db *db, const struct login_policy *p,
 /* Records the end of a full login (after the second factor, if any) and
  * clears the account's failure count. */
 enum err login_complete(struct db *db, const struct actor *who);
-/* Records a wrong one-time code; wrong codes count towards the account
- * lock like wrong passwords.  ERR_LOCKED when this one locked the
- * account, else ERR_DENIED (or a database error). */
-enum err login_otp_failed(struct db *db, const struct login_policy *p,
-			  const struct actor *who);
+/*
+ * Records a wrong second proof from someone whose password was right: a
+ * one-time code, or the current password asked again before a change.
+ * `reason` ("wrong one-time code", …) goes into the audit entry.  These
+ * count towards the account lock like wrong passwords: ERR_LOCKED when
+ * this one locked the account, else ERR_DENIED (or a database error).
+ */
+enum err login_factor_failed(struct db *db, const struct login_policy *p,
+			     const struct actor *who, const char *reason);
 
 #endif

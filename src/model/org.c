@@ -302,7 +302,8 @@ org_list(struct db *db, const struct org_filter *f, json_t *out,
 		" AND (CAST(? AS TEXT) IS NULL OR country = ?)"
 		" AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
 		" AND (? = 1 OR archived = 0) AND (? = 0 OR id = ?)";
-	int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 25;
+	int per = f->per_page > 0 && f->per_page <= ORG_LIST_MAX ? f->per_page
+								 : 25;
 	int page = f->page > 0 ? f->page : 1;
 	char sql[1024];
 	enum err rc = ERR_OK;

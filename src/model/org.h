@@ -67,6 +67,8 @@ json_t *org_get(struct db *db, int64_t id);
 /* The id of the organisation called `name` (exact), or 0. */
 int64_t org_find_by_name(struct db *db, const char *name);
 
+#define ORG_LIST_MAX 1000 /* most organisations one org_list() returns */
+
 struct org_filter {
 	const char *q; /* substring of the name */
 	const char *country;

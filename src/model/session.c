@@ -89,6 +89,13 @@ session_destroy(struct db *db, int64_t id)
 }
 
 enum err
+session_destroy_user(struct db *db, int64_t user_id)
+{
+	return db_run(db, "DELETE FROM session WHERE user_id = ?", "i",
+		      user_id);
+}
+
+enum err
 session_purge(struct db *db, int64_t idle, time_t now)
 {
 	return db_run(db,

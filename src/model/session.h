@@ -34,7 +34,7 @@ struct session {
 	enum role role;
 	char country[3];
 	char email[256];
-	char name[201];
+	char name[4 * 200 + 1]; /* 200 characters of up to 4 bytes */
 	char language[16];
 	char token_hash[CRYPTO_HASH_HEX];
 };
@@ -49,6 +49,8 @@ enum err session_create(struct db *db, int64_t user_id,
 enum err session_find(struct db *db, const char *token, int64_t idle,
 		      time_t now, struct session *OUT);
 enum err session_destroy(struct db *db, int64_t id);
+/* Ends every session of an account. */
+enum err session_destroy_user(struct db *db, int64_t user_id);
 /* Removes every expired session (housekeeping). */
 enum err session_purge(struct db *db, int64_t idle, time_t now);
 

@@ -5,6 +5,7 @@
 #include "base/crypto.h"
 #include "base/i18n.h"
 #include "base/str.h"
+#include "model/login.h"
 #include "model/setting.h"
 #include "model/user.h"
 #include "web/app.h"
@@ -40,16 +41,36 @@ account_page(struct http_request *req, struct http_response *resp)
 	return account_render(req, resp, 200, NULL);
 }
 
-/* Checks the current password of the signed-in user. */
-static bool
-current_password_ok(struct ctx *c, const char *password)
+/*
+ * Checks the current password of the signed-in user.  A wrong one counts
+ * towards the account lock, so a borrowed session cannot guess it; when
+ * it locks the account every session ends.  Returns 0 when it is right,
+ * else the status the handler returns (or -1: show the form again).
+ */
+static int
+check_current_password(struct http_request *req, struct http_response *resp)
 {
+	struct ctx *c = ctx_of(req);
+	const char *password = http_form(req, "current");
 	struct user_auth u;
-	if (str_empty(password) || user_auth_by_id(c->db, c->actor.user_id, &u))
-		return false;
-	bool ok = crypto_password_verify(u.password_hash, password);
+	if (user_auth_by_id(c->db, c->actor.user_id, &u))
+		return 500;
+	bool ok = !str_empty(password) &&
+		  crypto_password_verify(u.password_hash, password);
 	user_auth_release(&u);
-	return ok;
+	if (ok)
+		return 0;
+	const struct config *cfg = c->app->cfg;
+	struct login_policy pol = {cfg->login_max_failures, cfg->login_lock,
+				   cfg->login_ip_max};
+	enum err rc = login_factor_failed(c->db, &pol, &c->actor,
+					  "wrong current password");
+	if (rc == ERR_LOCKED) {
+		if (session_destroy_user(c->db, c->actor.user_id))
+			return 500;
+		return http_redirect(resp, "/login");
+	}
+	return rc == ERR_DENIED ? -1 : 500;
 }
 
 int
@@ -57,7 +78,10 @@ account_password(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
 	const char *pw = http_form(req, "password");
-	if (!current_password_ok(c, http_form(req, "current")))
+	int s = check_current_password(req, resp);
+	if (s > 0)
+		return s;
+	if (s < 0)
 		return account_render(
 			req, resp, 400,
 			N_("Your current password is not right."));
@@ -95,7 +119,10 @@ account_2fa_off(struct http_request *req, struct http_response *resp)
 	struct ctx *c = ctx_of(req);
 	if (totp_required(c))
 		return 403;
-	if (!current_password_ok(c, http_form(req, "current")))
+	int s = check_current_password(req, resp);
+	if (s > 0)
+		return s;
+	if (s < 0)
 		return account_render(
 			req, resp, 400,
 			N_("Your current password is not right."));

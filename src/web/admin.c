@@ -5,6 +5,15 @@
 #include "base/buf.h"
 #include "base/str.h"
 
+bool
+query_fits(const char *s, size_t max)
+{
+	if (s == NULL)
+		return true;
+	size_t n = strlen(s);
+	return n <= 4 * max && utf8_count(s, n) <= max;
+}
+
 int
 query_page(struct http_request *req)
 {

@@ -11,6 +11,9 @@
 #include "model/check.h"
 #include "web/app.h"
 
+/* True when a search text is absent or at most `max` characters (the
+ * maxlength of its field, which counts characters, not bytes). */
+bool query_fits(const char *s, size_t max);
 /* The ?page= of the request, from 1; 1 when absent or malformed. */
 int query_page(struct http_request *req);
 /* {total, page, pages, prev, next} with links that keep the other query

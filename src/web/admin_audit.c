@@ -41,7 +41,7 @@ audit_page(struct http_request *req, struct http_response *resp)
 	if (!known)
 		return 400;
 	const char *actor = http_query(req, "actor");
-	if (actor && strlen(actor) > 100)
+	if (!query_fits(actor, 100))
 		return 400;
 	int64_t before = 0;
 	const char *b = http_query(req, "before");

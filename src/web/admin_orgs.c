@@ -70,7 +70,7 @@ orgs_list(struct http_request *req, struct http_response *resp)
 			return 403;
 		f.only_id = c->actor.org_id;
 	}
-	if (f.q && strlen(f.q) > 100)
+	if (!query_fits(f.q, 100))
 		return 400;
 	json_t *orgs = json_array();
 	int64_t total = 0;

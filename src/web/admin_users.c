@@ -58,11 +58,22 @@ role_options(struct ctx *c, const char *selected)
 	return a;
 }
 
+static bool
+found_selected(json_t *options, int64_t id)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach (options, i, o)
+		if (json_integer_value(json_object_get(o, "id")) == id)
+			return true;
+	return false;
+}
+
 /* Organisations an account may be placed in by this admin. */
 static json_t *
 org_options(struct ctx *c, int64_t selected)
 {
-	struct org_filter f = {.per_page = 200, .sort = "country"};
+	struct org_filter f = {.per_page = ORG_LIST_MAX, .sort = "country"};
 	if (c->actor.role != ROLE_REGIONAL_ADMIN)
 		f.country = c->actor.country;
 	json_t *all = json_array();
@@ -83,6 +94,23 @@ org_options(struct ctx *c, int64_t selected)
 				       "selected", id == selected));
 	}
 	json_decref(all);
+	/* The account's own organisation is always there and chosen, even
+	 * when the list leaves it out (archived, or past its length): a
+	 * save must never move someone without the admin choosing to. */
+	if (selected != 0 && !found_selected(out, selected)) {
+		json_t *org = org_get(c->db, selected);
+		if (org != NULL) {
+			json_array_insert_new(
+				out, 0,
+				json_pack("{sI sO sO sb}", "id",
+					  (json_int_t)selected, "name",
+					  json_object_get(org, "name"),
+					  "country",
+					  json_object_get(org, "country"),
+					  "selected", 1));
+			json_decref(org);
+		}
+	}
 	return out;
 }
 
@@ -113,7 +141,7 @@ users_list(struct http_request *req, struct http_response *resp)
 		.page = query_page(req),
 		.per_page = 25,
 	};
-	if (f.q && strlen(f.q) > 100)
+	if (!query_fits(f.q, 100))
 		return 400;
 	if (c->actor.role != ROLE_REGIONAL_ADMIN) {
 		f.country = c->actor.country;
@@ -339,6 +367,10 @@ users_password(struct http_request *req, struct http_response *resp)
 	struct ctx *c = ctx_of(req);
 	int64_t id = param_id(req, 0);
 	json_t *u;
+	/* One's own password and second factor change on /account, where
+	 * the current password is asked for. */
+	if (id == c->actor.user_id)
+		return 403;
 	int s = load_editable(c, id, &u);
 	if (s)
 		return s;
@@ -367,6 +399,10 @@ users_2fa_reset(struct http_request *req, struct http_response *resp)
 	struct ctx *c = ctx_of(req);
 	int64_t id = param_id(req, 0);
 	json_t *u;
+	/* One's own password and second factor change on /account, where
+	 * the current password is asked for. */
+	if (id == c->actor.user_id)
+		return 403;
 	int s = load_editable(c, id, &u);
 	if (s)
 		return s;

@@ -276,7 +276,8 @@ auth_2fa(struct http_request *req, struct http_response *resp)
 	if (otp_verify(secret, code, time(NULL), u.totp_last_step, &step)) {
 		struct login_policy pol = {cfg->login_max_failures,
 					   cfg->login_lock, cfg->login_ip_max};
-		enum err rc = login_otp_failed(c->db, &pol, &who);
+		enum err rc = login_factor_failed(c->db, &pol, &who,
+						  "wrong one-time code");
 		if (rc == ERR_LOCKED) {
 			session_destroy(c->db, c->sess.id);
 			status = http_redirect(resp, "/login");

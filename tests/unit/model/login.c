@@ -150,13 +150,16 @@ test_ok(void **state)
 				       ADDR),
 			 1);
 
-	assert_int_equal(login_otp_failed(f->db, &policy, &who), ERR_DENIED);
+	assert_int_equal(login_factor_failed(f->db, &policy, &who,
+					     "wrong one-time code"),
+			 ERR_DENIED);
 	assert_int_equal(count_fail(f->db, "wrong one-time code"), 1);
 	assert_int_equal(failed_logins(f->db, w.focal), 1);
 	/* Wrong codes lock the account like wrong passwords. */
 	enum err rc = ERR_DENIED;
 	for (int i = 1; i < policy.max_failures; i++)
-		rc = login_otp_failed(f->db, &policy, &who);
+		rc = login_factor_failed(f->db, &policy, &who,
+					 "wrong one-time code");
 	assert_int_equal(rc, ERR_LOCKED);
 	assert_true(locked_until(f->db, w.focal) > (int64_t)time(NULL));
 	assert_int_equal(fixture_audit_count(f->db, "account.locked"), 1);
