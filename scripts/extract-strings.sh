@@ -35,5 +35,7 @@ for po in po/*.po; do
 	[ -f "$po" ] || continue
 	msgmerge --quiet --update --backup=none --no-wrap --no-fuzzy-matching \
 		"$po" po/atis.pot
+	# Strings no longer used go, rather than pile up as #~ entries.
+	msgattrib --no-obsolete --no-wrap -o "$po" "$po"
 done
 echo "po/atis.pot: $(grep -c '^msgid ' po/atis.pot) strings"
