@@ -18,8 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	struct arena *a = arena_new();
-	struct form_limits lim = {.max_fields = 50, .max_field = 4096,
-				  .max_files = 4};
+	struct form_limits lim = {
+		.max_fields = 50, .max_field = 4096, .max_files = 4};
 	const char *s = (const char *)data + 1;
 	size_t n = size - 1;
 	/* The parsers take length-delimited text; give them a copy without
@@ -29,15 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct http_param *params;
 	size_t np;
 	switch (data[0] % 4) {
-	case 0:
-		form_parse_urlencoded(a, copy, n, &lim, &params, &np);
-		break;
-	case 1:
-		form_parse_query(a, copy, n, &lim, &params, &np);
-		break;
-	case 2:
-		form_parse_cookies(a, copy, n, &lim, &params, &np);
-		break;
+	case 0: form_parse_urlencoded(a, copy, n, &lim, &params, &np); break;
+	case 1: form_parse_query(a, copy, n, &lim, &params, &np); break;
+	case 2: form_parse_cookies(a, copy, n, &lim, &params, &np); break;
 	case 3: {
 		const char *nl = memchr(copy, '\n', n);
 		if (nl == NULL)

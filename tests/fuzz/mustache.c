@@ -36,10 +36,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&out, 1 << 20);
 	if (mustache_compile((const char *)data, size, translate, NULL, &t,
 			     &err) == ERR_OK) {
-		json_t *ctx = json_pack(
-			"{ss s[iii] s{s{ss}} sb sn}", "name", "<b>&\"'",
-			"list", 1, 2, 3, "a", "b", "c", "deep", "flag", 1,
-			"none");
+		json_t *ctx = json_pack("{ss s[iii] s{s{ss}} sb sn}", "name",
+					"<b>&\"'", "list", 1, 2, 3, "a", "b",
+					"c", "deep", "flag", 1, "none");
 		mustache_render(t, ctx, partial, t, &out);
 		json_decref(ctx);
 		mustache_free(t);

@@ -196,9 +196,10 @@ test_two_step_guesses_are_limited(void **state)
 	assert_redirect(r, "/login");
 	/* Locked: the right password is refused like a wrong one. */
 	assert_status(client_login(c, email, DEMO_PW), 401);
-	assert_true(site_int(site,
-			     "SELECT locked_until FROM app_user WHERE email = ?",
-			     email) > (int64_t)time(NULL));
+	assert_true(
+		site_int(site,
+			 "SELECT locked_until FROM app_user WHERE email = ?",
+			 email) > (int64_t)time(NULL));
 	client_free(c);
 }
 

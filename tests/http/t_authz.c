@@ -449,11 +449,10 @@ test_user_create(void **state)
 		const char *org_key, *role;
 		long want;
 	} tries[] = {
-		{"sec", "regional_admin", 403},  {"ph", "regional_admin", 403},
-		{"my", "affiliate_admin", 403},  {"my", "focal_point", 403},
-		{"sec", "focal_point", 403},     {"ph", "affiliate_admin", 403},
-		{"ph", "focal_point", 303},
-		{"ph_ngo", "partner_user", 303},
+		{"sec", "regional_admin", 403}, {"ph", "regional_admin", 403},
+		{"my", "affiliate_admin", 403}, {"my", "focal_point", 403},
+		{"sec", "focal_point", 403},    {"ph", "affiliate_admin", 403},
+		{"ph", "focal_point", 303},     {"ph_ngo", "partner_user", 303},
 	};
 	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
 		const char *org = str_eq(tries[i].org_key, "sec")  ? sec

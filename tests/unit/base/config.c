@@ -328,7 +328,7 @@ test_precedence(void **state)
 	assert_string_equal(f->c.listen, "127.0.0.1:9002"); /* env */
 	assert_int_equal(f->c.max_field, 1000);             /* file */
 	assert_string_equal(f->c.db, "from-file.db");       /* file */
-	assert_int_equal(f->c.max_body, 1024 * 1024); /* default */
+	assert_int_equal(f->c.max_body, 1024 * 1024);       /* default */
 }
 
 static void
