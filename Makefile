@@ -131,13 +131,14 @@ checksrc:
 FUZZ_SECONDS ?= 60
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/*.c))
 FUZZ_LIB := src/base/arena.c src/base/buf.c src/base/mem.c src/base/str.c \
-	src/base/err.c src/base/log.c src/http/form.c src/base/mustache.c
+	src/base/err.c src/base/log.c src/http/form.c src/base/mustache.c \
+	src/model/evidence.c
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -Isrc \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $< $(FUZZ_LIB) -ljansson
+		-o $@ $< $(FUZZ_LIB) -ljansson -lmagic
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); \

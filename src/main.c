@@ -273,9 +273,23 @@ cmd_demo(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	struct db *db = open_current("demo", &co.cfg, true);
 	int status = 1;
+	struct crypto_key master, field, index;
+	if (db != NULL && crypto_key_load(co.cfg.key_file, &master)) {
+		fprintf(stderr, "atis demo: cannot read the key file %s\n",
+			co.cfg.key_file);
+		db_close(db);
+		db = NULL;
+	}
 	if (db != NULL) {
-		enum err e = demo_fill(db, stdout);
+		crypto_key_derive(&master, CRYPTO_PURPOSE_FIELD, &field);
+		crypto_key_derive(&master, CRYPTO_PURPOSE_INDEX, &index);
+		crypto_wipe(&master, sizeof master);
+		db_set_search_key(db, index.bytes);
+		struct case_keys keys = {&field, &index};
+		enum err e = demo_fill(db, &keys, stdout);
 		status = (e == ERR_OK || e == ERR_EXISTS) ? 0 : 1;
+		crypto_wipe(&field, sizeof field);
+		crypto_wipe(&index, sizeof index);
 		db_close(db);
 	}
 	config_release(&co.cfg);

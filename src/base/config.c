@@ -58,6 +58,8 @@ static const struct setting settings[] = {
 	    login_lock, 1, 86400 * 30),
 	INT("security", "login_ip_max_failures", "ATIS_LOGIN_IP_MAX_FAILURES",
 	    login_ip_max, 1, 100000),
+	INT("security", "intake_per_hour", "ATIS_INTAKE_PER_HOUR",
+	    intake_per_hour, 1, 100000),
 	STR("log", "level", "ATIS_LOG_LEVEL", log_level),
 };
 
@@ -80,7 +82,8 @@ config_defaults(struct config *c)
 	set_str(&c->trusted_proxy, "");
 	set_str(&c->log_level, "info");
 	c->threads = 4;
-	c->max_body = 1024 * 1024;
+	/* Evidence: up to 5 files of 5 MiB each, with room for the form. */
+	c->max_body = 26 * 1024 * 1024;
 	c->max_connections = 1024;
 	c->max_field = 64 * 1024;
 	c->session_idle = 30 * 60;
@@ -88,6 +91,7 @@ config_defaults(struct config *c)
 	c->login_max_failures = 5;
 	c->login_lock = 15 * 60;
 	c->login_ip_max = 50;
+	c->intake_per_hour = 20;
 }
 
 void

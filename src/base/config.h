@@ -33,6 +33,7 @@ struct config {
 	int64_t login_max_failures; /* per account, before a lock */
 	int64_t login_lock;         /* seconds an account stays locked */
 	int64_t login_ip_max;       /* failures per address per lock window */
+	int64_t intake_per_hour;    /* cases one address may send per hour */
 	bool https;                 /* derived from public_url */
 };
 

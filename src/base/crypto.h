@@ -69,4 +69,18 @@ char *crypto_seal_text(const struct crypto_key *key, const char *plain);
 /* Returns the plaintext (caller frees) or NULL when it does not open. */
 char *crypto_open_text(const struct crypto_key *key, const char *sealed);
 
+/* A worker's PIN: HMAC'd under `pepper` (the INDEX key), then Argon2id
+ * with the parameters measured in docs/security.md. */
+enum err crypto_pin_hash(const struct crypto_key *pepper, const char *pin,
+			 char out[CRYPTO_PWHASH_MAX]);
+bool crypto_pin_verify(const struct crypto_key *pepper, const char *hash,
+		       const char *pin);
+
+/* The same box for bytes: returns nonce || box (malloc'd, *OUT_len
+ * bytes); crypto_open returns the plaintext or NULL. */
+void *crypto_seal(const struct crypto_key *key, const void *plain, size_t n,
+		  size_t *OUT_len);
+void *crypto_open(const struct crypto_key *key, const void *sealed, size_t n,
+		  size_t *OUT_len);
+
 #endif

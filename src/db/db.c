@@ -1,8 +1,10 @@
 #include "db/db.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "base/log.h"
+#include "base/trigram.h"
 #include "db/db_internal.h"
 
 enum err
@@ -18,6 +20,12 @@ db_close(struct db *db)
 {
 	if (db != NULL)
 		db->ops->close(db);
+}
+
+const void *
+db_col_blob(struct db_stmt *st, int col, size_t *OUT_len)
+{
+	return st->db->ops->col_blob(st, col, OUT_len);
 }
 
 enum err
@@ -43,6 +51,12 @@ query_v(struct db *db, const char *sql, const char *types, va_list ap)
 				db->ops->bind_null(st, i + 1);
 			else
 				db->ops->bind_text(st, i + 1, s);
+			break;
+		}
+		case 'b': {
+			const void *data = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			db->ops->bind_blob(st, i + 1, data, len);
 			break;
 		}
 		default: db->ops->bind_null(st, i + 1); break;
@@ -172,6 +186,60 @@ db_like_contains(struct buf *out, const char *s)
 		buf_putc(out, *p);
 	}
 	buf_putc(out, '%');
+}
+
+void
+db_set_search_key(struct db *db, const unsigned char key[32])
+{
+	db->ops->set_search_key(db, key);
+}
+
+/* Bounds the work of one search: each word is a phrase of trigrams that
+ * FTS5 intersects with every other. */
+#define FTS_MAX_WORDS 16
+
+bool
+db_fts_match(struct buf *out, const char *q)
+{
+	if (q == NULL)
+		return false;
+	struct buf expr, word;
+	buf_init(&expr, 0);
+	buf_init(&word, 0);
+	size_t n = strlen(q), i = 0;
+	int words = 0;
+	while (i < n && words < FTS_MAX_WORDS) {
+		size_t sp;
+		while (i < n && (sp = trigram_space_len(q + i, n - i)) > 0)
+			i += sp;
+		size_t start = i;
+		while (i < n && trigram_space_len(q + i, n - i) == 0)
+			i++;
+		if (i == start)
+			break;
+		buf_reset(&word);
+		buf_append(&word, q + start, i - start);
+		/* A phrase of no tokens ("!!", "—") matches nothing, which
+		 * would make the whole AND match nothing. */
+		if (trigram_count(buf_cstr(&word)) == 0)
+			continue;
+		if (words > 0)
+			buf_putc(&expr, ' ');
+		/* Inside double quotes FTS5 reads everything as text, a
+		 * doubled quote as one quote: no operator can get in. */
+		buf_putc(&expr, '"');
+		for (const char *p = buf_cstr(&word); *p; p++) {
+			if (*p == '"')
+				buf_putc(&expr, '"');
+			buf_putc(&expr, *p);
+		}
+		buf_putc(&expr, '"');
+		words++;
+	}
+	bool ok = words > 0 && buf_append(out, expr.data, expr.len) == ERR_OK;
+	buf_release(&word);
+	buf_release(&expr);
+	return ok;
 }
 
 bool

@@ -47,7 +47,8 @@ enum err db_exec(struct db *db, const char *sql);
 /*
  * Prepares `sql` and binds the values described by `types`, one letter per
  * `?`: 'i' int64_t, 't' const char * (NULL binds SQL NULL), 'n' nothing
- * (binds NULL).  Returns NULL on failure (logged).
+ * (binds NULL), 'b' bytes, given as two arguments: const void *, size_t.
+ * Returns NULL on failure (logged).
  */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types,
 			 ...);
@@ -68,6 +69,8 @@ void db_finalize(struct db_stmt *st);
 int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL */
 bool db_col_null(struct db_stmt *st, int col);
+/* The bytes of a blob column and their number; valid like db_col_text. */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *OUT_len);
 
 /* Transactions.  db_begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE), so read-then-write sequences do not deadlock. */
@@ -80,6 +83,26 @@ void db_rollback(struct db *db);
  * with % _ and \ escaped (use it with ESCAPE '\'); appends nothing for
  * an empty `s`. */
 void db_like_contains(struct buf *out, const char *s);
+
+/*
+ * The key the search index hashes its tokens with (the INDEX purpose key
+ * of base/crypto.h); the connection keeps a copy and wipes it on close.
+ * Call on every connection before writing or searching case text: until
+ * then, both fail (ERR_DB) rather than index or search under no key.
+ */
+void db_set_search_key(struct db *db, const unsigned char key[32]);
+
+/*
+ * Appends to `out` an FTS5 MATCH expression for what a person typed:
+ * each whitespace-separated word becomes a quoted phrase (a " doubled),
+ * joined by spaces, so every word must appear (AND), each anywhere inside
+ * a word of the text.  FTS5 syntax typed by a person (OR, NEAR, *, ^,
+ * parentheses) is taken as words.  Words with nothing searchable (only
+ * punctuation) are left out, words of 1-2 characters kept; after 16 words
+ * the rest are ignored.  Returns false, appending nothing, when `q` has no
+ * searchable word (or `out` would grow past its limit).
+ */
+bool db_fts_match(struct buf *out, const char *q);
 
 /* True when the database has a table called `name`. */
 bool db_table_exists(struct db *db, const char *name);

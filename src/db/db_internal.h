@@ -17,17 +17,24 @@ struct db_ops {
 	void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
 	void (*bind_text)(struct db_stmt *st, int idx, const char *s);
 	void (*bind_null)(struct db_stmt *st, int idx);
+	void (*bind_blob)(struct db_stmt *st, int idx, const void *data,
+			  size_t len);
 	bool (*step)(struct db_stmt *st);
 	enum err (*stmt_err)(const struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	bool (*col_null)(struct db_stmt *st, int col);
+	const void *(*col_blob)(struct db_stmt *st, int col, size_t *OUT_len);
 	const char *begin_write_sql;
 	/* What `@ID@` in a migration becomes: an auto-numbered key. */
 	const char *id_column;
+	/* What `@BLOB@` becomes: a column of bytes. */
+	const char *blob_column;
 	const char *(*errmsg)(struct db *db);
 	enum err (*integrity_check)(struct db *db, struct buf *msg);
+	/* Keeps a copy of the search index key for this connection. */
+	void (*set_search_key)(struct db *db, const unsigned char key[32]);
 	/* SQL with one `?` (a table name) whose first column counts the
 	 * tables of that name. */
 	const char *table_exists_sql;

@@ -2,6 +2,8 @@
  * The SQLite engine.  Every connection runs in WAL mode with
  * synchronous=FULL (a commit survives a power cut once it returns), foreign
  * keys on and a busy timeout, so concurrent writers wait instead of failing.
+ * Each also has the search tokenizer (search_tokenizer.c) and the key it
+ * hashes with, which the connection owns and wipes when it closes.
  */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -9,15 +11,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/crypto.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "db/db_internal.h"
+#include "db/search_tokenizer.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
 struct sqlite_db {
 	struct db base;
 	sqlite3 *handle;
+	/* Read by the tokenizer of every FTS5 table on this connection. */
+	struct search_key search_key;
 };
 
 struct sqlite_stmt {
@@ -51,8 +57,18 @@ map_code(int code)
 static void
 sq_close(struct db *db)
 {
-	sqlite3_close_v2(handle_of(db));
-	free(db);
+	struct sqlite_db *sdb = (struct sqlite_db *)db;
+	sqlite3_close_v2(sdb->handle);
+	crypto_wipe(&sdb->search_key, sizeof sdb->search_key);
+	free(sdb);
+}
+
+static void
+sq_set_search_key(struct db *db, const unsigned char key[32])
+{
+	struct search_key *k = &((struct sqlite_db *)db)->search_key;
+	memcpy(k->bytes, key, sizeof k->bytes);
+	k->set = true;
 }
 
 static enum err
@@ -109,6 +125,13 @@ sq_bind_null(struct db_stmt *st, int idx)
 	sqlite3_bind_null(stmt_of(st), idx);
 }
 
+static void
+sq_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len)
+{
+	sqlite3_bind_blob64(stmt_of(st), idx, len ? data : "", len,
+			    SQLITE_TRANSIENT);
+}
+
 static bool
 sq_step(struct db_stmt *base)
 {
@@ -153,6 +176,14 @@ sq_col_null(struct db_stmt *st, int col)
 	return sqlite3_column_type(stmt_of(st), col) == SQLITE_NULL;
 }
 
+static const void *
+sq_col_blob(struct db_stmt *st, int col, size_t *OUT_len)
+{
+	const void *p = sqlite3_column_blob(stmt_of(st), col);
+	*OUT_len = (size_t)sqlite3_column_bytes(stmt_of(st), col);
+	return p;
+}
+
 static const char *
 sq_errmsg(struct db *db)
 {
@@ -193,16 +224,20 @@ static const struct db_ops sqlite_ops = {
 	.bind_int = sq_bind_int,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.stmt_err = sq_stmt_err,
 	.finalize = sq_finalize,
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.col_null = sq_col_null,
+	.col_blob = sq_col_blob,
 	.begin_write_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY",
+	.blob_column = "BLOB",
 	.errmsg = sq_errmsg,
 	.integrity_check = sq_integrity_check,
+	.set_search_key = sq_set_search_key,
 	.table_exists_sql = "SELECT count(*) FROM sqlite_schema"
 			    " WHERE type = 'table' AND name = ?",
 };
@@ -280,6 +315,16 @@ db_sqlite_open(const char *path, enum db_open_mode mode, struct db **OUT,
 		sqlite3_free(err);
 		sq_close(&db->base);
 		return e == ERR_BUSY ? ERR_BUSY : ERR_CORRUPT;
+	}
+	/* On every connection, not only the one that created the tables:
+	 * FTS5 looks the tokenizer up by name whenever it opens case_fts. */
+	if (search_tokenizer_register(h, &db->search_key) != ERR_OK) {
+		buf_printf(msg,
+			   "cannot set up full-text search on %s: this SQLite "
+			   "has no FTS5",
+			   path);
+		sq_close(&db->base);
+		return ERR_DB;
 	}
 	*OUT = &db->base;
 	return ERR_OK;

@@ -75,18 +75,27 @@ db_schema_version(struct db *db, int *OUT)
 	return rc;
 }
 
-/* Runs one file's SQL with @ID@ replaced. */
+/* Runs one file's SQL with @ID@ and @BLOB@ replaced. */
 static enum err
 run_file(struct db *db, const struct embedded_file *f)
 {
 	struct buf sql;
 	buf_init(&sql, 0);
 	const char *p = (const char *)f->data;
-	const char *at;
-	while ((at = strstr(p, "@ID@")) != NULL) {
+	for (;;) {
+		const char *id = strstr(p, "@ID@");
+		const char *blob = strstr(p, "@BLOB@");
+		const char *at = id && (!blob || id < blob) ? id : blob;
+		if (at == NULL)
+			break;
 		buf_append(&sql, p, (size_t)(at - p));
-		buf_puts(&sql, db->ops->id_column);
-		p = at + 4;
+		if (at == id) {
+			buf_puts(&sql, db->ops->id_column);
+			p = at + 4;
+		} else {
+			buf_puts(&sql, db->ops->blob_column);
+			p = at + 6;
+		}
 	}
 	buf_puts(&sql, p);
 	enum err rc = db_exec(db, buf_cstr(&sql));

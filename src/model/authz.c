@@ -9,8 +9,14 @@
  *   regional ones — are the regional admins' to manage, so no affiliate
  *   admin can take over another's account.  They read the audit entries
  *   about their own country's organisations.
- * - A focal point works cases (later issues) and reads the directory.
- * - A partner user sees only their own organisation.
+ * - A focal point reads the directory and works the cases of their own
+ *   organisation; an affiliate admin works every case owned by an
+ *   organisation of their country, and sets their organisation's
+ *   deadlines and their country's emergency numbers.  Staff of the
+ *   regional secretariat (any role) see and work every case.  Routing
+ *   rules are the regional admins' alone.
+ * - A partner user sees only their own organisation, and no case (cases
+ *   referred to them come with the referral issue).
  * - Anyone signed in may see their own organisation.
  */
 #include "model/authz.h"
@@ -103,6 +109,19 @@ authz_can(const struct actor *who, enum authz_action action,
 			t->role == ROLE_PARTNER_USER);
 	case AUTHZ_AUDIT_VIEW:
 		return admin && (t == NULL || t->org_id == 0 || local);
+	case AUTHZ_CASE_LIST:
+	case AUTHZ_CASE_CREATE: return who->role != ROLE_PARTNER_USER;
+	case AUTHZ_CASE_VIEW:
+	case AUTHZ_CASE_WORK:
+		if (who->role == ROLE_PARTNER_USER || t == NULL ||
+		    t->org_id == 0)
+			return false;
+		if (who->secretariat || own_org(who, t))
+			return true;
+		return admin && local;
+	case AUTHZ_HOTLINE_EDIT: return admin && same_country(who, t);
+	case AUTHZ_DEADLINE_EDIT: return admin && own_org(who, t);
+	case AUTHZ_ROUTING_EDIT:
 	case AUTHZ_SETTINGS_EDIT:
 	case AUTHZ__MAX: return false;
 	}

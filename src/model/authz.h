@@ -35,6 +35,7 @@ struct actor {
 	int64_t org_id;
 	char country[3];
 	enum role role;
+	bool secretariat;    /* works for the regional secretariat */
 	const char *label;   /* the user's e-mail, or "system" */
 	const char *address; /* remote address, "" when none */
 };
@@ -51,6 +52,13 @@ enum authz_action {
 	AUTHZ_USER_EDIT,
 	AUTHZ_AUDIT_VIEW, /* target: the entry's organisation */
 	AUTHZ_SETTINGS_EDIT,
+	AUTHZ_CASE_LIST,     /* open the inbox at all (rows: case_list scope) */
+	AUTHZ_CASE_CREATE,   /* staff intake of hotline calls and walk-ins */
+	AUTHZ_CASE_VIEW,     /* target: the case's owning organisation */
+	AUTHZ_CASE_WORK,     /* every change to a case, its notes, messages */
+	AUTHZ_HOTLINE_EDIT,  /* target: the number's country */
+	AUTHZ_ROUTING_EDIT,  /* the routing rules of the whole region */
+	AUTHZ_DEADLINE_EDIT, /* target: the organisation whose deadlines */
 	AUTHZ__MAX
 };
 

@@ -74,7 +74,7 @@ print_logins(FILE *out)
 }
 
 enum err
-demo_fill(struct db *db, FILE *out)
+demo_fill(struct db *db, const struct case_keys *keys, FILE *out)
 {
 	if (demo_present(db)) {
 		print_logins(out);
@@ -150,6 +150,21 @@ demo_fill(struct db *db, FILE *out)
 			}
 		}
 	}
+	/* The cases are worked by the demo regional admin. */
+	struct actor staff = {.label = "atis demo",
+			      .address = "",
+			      .role = ROLE_REGIONAL_ADMIN,
+			      .secretariat = true};
+	if (db_query_int(db, &staff.user_id,
+			 "SELECT id FROM app_user WHERE email = ?", "t",
+			 "admin@secretariat.demo.atis.invalid") ||
+	    db_query_int(db, &staff.org_id,
+			 "SELECT org_id FROM app_user WHERE id = ?", "i",
+			 staff.user_id))
+		return ERR_DB;
+	enum err rc = demo_cases_fill(db, keys, &staff);
+	if (rc)
+		return rc;
 	print_logins(out);
 	return ERR_OK;
 }

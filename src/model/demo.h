@@ -10,13 +10,18 @@
 
 #include "base/err.h"
 #include "db/db.h"
+#include "model/authz.h"
+#include "model/case.h"
 
 /* The password of every demo account: printed, and in README.md. */
 #define DEMO_PASSWORD "demo-password-123"
 
 /* Fills the database unless it holds demo data already (then ERR_EXISTS);
  * writes the demo logins to `out` either way. */
-enum err demo_fill(struct db *db, FILE *out);
+enum err demo_fill(struct db *db, const struct case_keys *k, FILE *out);
+/* The demo cases and emergency numbers; `staff` works the cases. */
+enum err demo_cases_fill(struct db *db, const struct case_keys *k,
+			 const struct actor *staff);
 /* True when the database holds demo data. */
 int demo_present(struct db *db);
 

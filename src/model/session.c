@@ -33,7 +33,7 @@ session_find(struct db *db, const char *token, int64_t idle, time_t now,
 		db,
 		"SELECT s.id, s.user_id, s.stage, s.created_at, s.expires_at,"
 		" s.last_seen_at, u.org_id, u.role, o.country, u.email, u.name,"
-		" u.language, u.disabled FROM session s"
+		" u.language, u.disabled, o.kind FROM session s"
 		" JOIN app_user u ON u.id = s.user_id"
 		" JOIN organisation o ON o.id = u.org_id WHERE s.token_hash = "
 		"?",
@@ -62,6 +62,8 @@ session_find(struct db *db, const char *token, int64_t idle, time_t now,
 		snprintf(OUT->language, sizeof OUT->language, "%s",
 			 db_col_text(st, 11));
 		disabled = db_col_int(st, 12) != 0;
+		OUT->secretariat =
+			str_eq(db_col_text(st, 13), "regional_secretariat");
 		memcpy(OUT->token_hash, hash, sizeof hash);
 		rc = ERR_OK;
 	} else if (db_stmt_err(st)) {

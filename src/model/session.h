@@ -33,6 +33,7 @@ struct session {
 	int64_t org_id;
 	enum role role;
 	char country[3];
+	bool secretariat; /* the organisation is the regional secretariat */
 	char email[256];
 	char name[4 * 200 + 1]; /* 200 characters of up to 4 bytes */
 	char language[16];

@@ -1,10 +1,12 @@
 /* A staff member's own account: password and two-step verification. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/crypto.h"
 #include "base/i18n.h"
 #include "base/str.h"
+#include "model/case.h"
 #include "model/login.h"
 #include "model/setting.h"
 #include "model/user.h"
@@ -13,7 +15,17 @@
 int
 staff_home(struct http_request *req, struct http_response *resp)
 {
-	return page_render(req, resp, 200, "staff", json_object());
+	struct ctx *c = ctx_of(req);
+	json_t *d = json_object();
+	if (authz_can(&c->actor, AUTHZ_CASE_LIST, NULL)) {
+		int64_t now = (int64_t)time(NULL);
+		/* Overdue cases escalate here too: the affiliate admin's
+		 * first page shows them. */
+		case_escalate_due(c->db, now);
+		json_object_set_new(d, "counts",
+				    case_counts(c->db, &c->actor, now));
+	}
+	return page_render(req, resp, 200, "staff", d);
 }
 
 static bool

@@ -15,6 +15,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "db/migrate.h"
+#include "model/evidence.h"
 #include "web/cache.h"
 #include "web/view.h"
 
@@ -24,12 +25,29 @@ const struct http_route app_routes[] = {
 	{HTTP_GET, "/lang", public_lang, ACCESS_PUBLIC},
 	{HTTP_GET, "/static/*", public_static, ACCESS_PUBLIC},
 	{HTTP_GET, "/healthz", public_health, ACCESS_PUBLIC},
+	{HTTP_GET, "/help", help_form, ACCESS_PUBLIC},
+	{HTTP_POST, "/help", help_submit, ACCESS_PUBLIC_FORM},
+	{HTTP_GET, "/help/danger", help_danger, ACCESS_PUBLIC},
+	{HTTP_GET, "/track", track_form, ACCESS_PUBLIC},
+	{HTTP_POST, "/track", track_open, ACCESS_PUBLIC_FORM},
+	{HTTP_GET, "/track/case", track_case, ACCESS_PUBLIC},
+	{HTTP_POST, "/track/reply", track_reply, ACCESS_PUBLIC_FORM},
+	{HTTP_GET, "/track/files/:id", track_file, ACCESS_PUBLIC},
+	{HTTP_POST, "/track/leave", track_leave, ACCESS_PUBLIC},
 	{HTTP_GET, "/login", auth_login_form, ACCESS_PUBLIC},
 	{HTTP_POST, "/login", auth_login, ACCESS_PUBLIC},
 	{HTTP_GET, "/login/2fa", auth_2fa_form, ACCESS_HALF},
 	{HTTP_POST, "/login/2fa", auth_2fa, ACCESS_HALF},
 	{HTTP_POST, "/logout", auth_logout, ACCESS_HALF},
 	{HTTP_GET, "/staff", staff_home, ACCESS_STAFF},
+	{HTTP_GET, "/cases", cases_inbox, ACCESS_STAFF},
+	{HTTP_GET, "/cases/new", cases_new_form, ACCESS_STAFF},
+	{HTTP_POST, "/cases/new", cases_create, ACCESS_STAFF},
+	{HTTP_GET, "/cases/:id", case_page, ACCESS_STAFF},
+	{HTTP_GET, "/cases/:id/print", case_print, ACCESS_STAFF},
+	{HTTP_GET, "/cases/:id/merge", case_merge_form, ACCESS_STAFF},
+	{HTTP_GET, "/cases/:id/files/:file", case_file, ACCESS_STAFF},
+	{HTTP_POST, "/cases/:id/:action", case_action, ACCESS_STAFF},
 	{HTTP_GET, "/account", account_page, ACCESS_STAFF},
 	{HTTP_POST, "/account/password", account_password, ACCESS_STAFF},
 	{HTTP_POST, "/account/2fa/start", account_2fa_start, ACCESS_STAFF},
@@ -48,6 +66,19 @@ const struct http_route app_routes[] = {
 	{HTTP_POST, "/admin/users/:id/password", users_password, ACCESS_STAFF},
 	{HTTP_POST, "/admin/users/:id/2fa-reset", users_2fa_reset,
 	 ACCESS_STAFF},
+	{HTTP_GET, "/admin/hotlines", hotlines_page, ACCESS_STAFF},
+	{HTTP_POST, "/admin/hotlines/new", hotlines_create, ACCESS_STAFF},
+	{HTTP_GET, "/admin/hotlines/:id", hotlines_edit_form, ACCESS_STAFF},
+	{HTTP_POST, "/admin/hotlines/:id", hotlines_update, ACCESS_STAFF},
+	{HTTP_GET, "/admin/hotlines/:id/delete", hotlines_delete_form,
+	 ACCESS_STAFF},
+	{HTTP_POST, "/admin/hotlines/:id/delete", hotlines_delete,
+	 ACCESS_STAFF},
+	{HTTP_GET, "/admin/routing", routing_page, ACCESS_STAFF},
+	{HTTP_POST, "/admin/routing", routing_create, ACCESS_STAFF},
+	{HTTP_POST, "/admin/routing/:id/delete", routing_delete, ACCESS_STAFF},
+	{HTTP_GET, "/admin/deadlines", deadlines_page, ACCESS_STAFF},
+	{HTTP_POST, "/admin/deadlines", deadlines_save, ACCESS_STAFF},
 	{HTTP_GET, "/admin/audit", audit_page, ACCESS_STAFF},
 	{HTTP_GET, "/admin/settings", settings_page, ACCESS_STAFF},
 	{HTTP_POST, "/admin/settings", settings_save, ACCESS_STAFF},
@@ -120,6 +151,7 @@ app_thread_release(void *p)
 	(void)p;
 	db_close(thread_db);
 	thread_db = NULL;
+	evidence_thread_release();
 }
 
 /* This worker thread's connection, opened on first use. */
@@ -132,6 +164,8 @@ thread_connection(struct app *app)
 	buf_init(&msg, 1024);
 	if (db_open(app->cfg->db, DB_OPEN_EXISTING, &thread_db, &msg))
 		log_error("cannot open the database: %s", buf_cstr(&msg));
+	else
+		db_set_search_key(thread_db, app->index_key.bytes);
 	buf_release(&msg);
 	return thread_db;
 }
@@ -243,6 +277,7 @@ app_guard(struct http_request *req, struct http_response *resp,
 		c->signed_in = true;
 		c->actor.user_id = c->sess.user_id;
 		c->actor.org_id = c->sess.org_id;
+		c->actor.secretariat = c->sess.secretariat;
 		snprintf(c->actor.country, sizeof c->actor.country, "%s",
 			 c->sess.country);
 		c->actor.label = arena_strdup(req->arena, c->sess.email);
@@ -273,6 +308,13 @@ app_guard(struct http_request *req, struct http_response *resp,
 		const char *sent = http_form(req, "csrf");
 		if (sent == NULL || c->csrf[0] == '\0' ||
 		    !crypto_str_equal(sent, c->csrf)) {
+			/* A worker's form is never thrown away: its handler
+			 * shows it again, filled in, with a fresh token. */
+			if (route->access == ACCESS_PUBLIC_FORM) {
+				c->csrf_stale = true;
+				c->csrf[0] = '\0';
+				return 0;
+			}
 			log_warn("[req=%s] refused a form without a valid CSRF "
 				 "token",
 				 req->id);
@@ -281,7 +323,8 @@ app_guard(struct http_request *req, struct http_response *resp,
 	}
 
 	switch ((enum access)route->access) {
-	case ACCESS_PUBLIC: return 0;
+	case ACCESS_PUBLIC:
+	case ACCESS_PUBLIC_FORM: return 0;
 	case ACCESS_HALF:
 		if (c->signed_in)
 			return 0;
@@ -347,15 +390,24 @@ user_json(struct ctx *c)
 		totp = db_col_int(st, 1) != 0;
 	}
 	db_finalize(st);
-	return json_pack("{sI ss ss ss ss so* sb sb sb sb sb}", "id",
-			 (json_int_t)a->user_id, "name", c->sess.name, "email",
-			 c->sess.email, "role", role_name(a->role),
-			 "role_label", ctx_t(c, role_label(a->role)),
-			 "org_name", org, "totp_enabled", totp, "can_orgs",
-			 authz_can(a, AUTHZ_ORG_LIST, &mine), "can_users",
-			 authz_can(a, AUTHZ_USER_LIST, &mine), "can_audit",
-			 authz_can(a, AUTHZ_AUDIT_VIEW, NULL), "can_settings",
-			 authz_can(a, AUTHZ_SETTINGS_EDIT, NULL));
+	json_t *u = json_pack(
+		"{sI ss ss ss ss so* sb sb sb sb sb}", "id",
+		(json_int_t)a->user_id, "name", c->sess.name, "email",
+		c->sess.email, "role", role_name(a->role), "role_label",
+		ctx_t(c, role_label(a->role)), "org_name", org, "totp_enabled",
+		totp, "can_orgs", authz_can(a, AUTHZ_ORG_LIST, &mine),
+		"can_users", authz_can(a, AUTHZ_USER_LIST, &mine), "can_audit",
+		authz_can(a, AUTHZ_AUDIT_VIEW, NULL), "can_settings",
+		authz_can(a, AUTHZ_SETTINGS_EDIT, NULL));
+	json_object_set_new(u, "can_cases",
+			    json_boolean(authz_can(a, AUTHZ_CASE_LIST, NULL)));
+	/* Staff who work cases read the numbers, rules and deadlines;
+	 * the pages themselves say who may change them. */
+	bool cases = authz_can(a, AUTHZ_CASE_LIST, NULL);
+	json_object_set_new(u, "can_hotlines", json_boolean(cases));
+	json_object_set_new(u, "can_routing", json_boolean(cases));
+	json_object_set_new(u, "can_deadlines", json_boolean(cases));
+	return u;
 }
 
 int

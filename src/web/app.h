@@ -28,6 +28,10 @@ enum access {
 	ACCESS_PUBLIC = 0, /* anyone */
 	ACCESS_HALF,       /* password given, one-time code awaited */
 	ACCESS_STAFF,      /* fully signed in */
+	/* Anyone; a POST whose CSRF token is stale is not refused but
+	 * handed over with ctx.csrf_stale set: the handler must then change
+	 * nothing and show the form again with what was typed. */
+	ACCESS_PUBLIC_FORM,
 };
 
 struct views;      /* compiled templates per language (view.c) */
@@ -55,6 +59,7 @@ struct ctx {
 	struct actor actor;  /* ROLE_NONE for the public */
 	char csrf[CRYPTO_TOKEN_CHARS + 1];
 	const char *flash; /* one-off message from the previous page */
+	bool csrf_stale;   /* ACCESS_PUBLIC_FORM: the token did not match */
 };
 
 enum err app_init(struct app *app, const struct config *cfg,
@@ -110,6 +115,23 @@ int public_home(struct http_request *, struct http_response *);
 int public_lang(struct http_request *, struct http_response *);
 int public_static(struct http_request *, struct http_response *);
 int public_health(struct http_request *, struct http_response *);
+int help_form(struct http_request *, struct http_response *);
+int help_submit(struct http_request *, struct http_response *);
+int help_danger(struct http_request *, struct http_response *);
+int track_form(struct http_request *, struct http_response *);
+int track_open(struct http_request *, struct http_response *);
+int track_case(struct http_request *, struct http_response *);
+int track_reply(struct http_request *, struct http_response *);
+int track_file(struct http_request *, struct http_response *);
+int track_leave(struct http_request *, struct http_response *);
+int cases_inbox(struct http_request *, struct http_response *);
+int cases_new_form(struct http_request *, struct http_response *);
+int cases_create(struct http_request *, struct http_response *);
+int case_page(struct http_request *, struct http_response *);
+int case_print(struct http_request *, struct http_response *);
+int case_merge_form(struct http_request *, struct http_response *);
+int case_file(struct http_request *, struct http_response *);
+int case_action(struct http_request *, struct http_response *);
 int auth_login_form(struct http_request *, struct http_response *);
 int auth_login(struct http_request *, struct http_response *);
 int auth_2fa_form(struct http_request *, struct http_response *);
@@ -133,6 +155,17 @@ int users_edit_form(struct http_request *, struct http_response *);
 int users_update(struct http_request *, struct http_response *);
 int users_password(struct http_request *, struct http_response *);
 int users_2fa_reset(struct http_request *, struct http_response *);
+int hotlines_page(struct http_request *, struct http_response *);
+int hotlines_create(struct http_request *, struct http_response *);
+int hotlines_edit_form(struct http_request *, struct http_response *);
+int hotlines_update(struct http_request *, struct http_response *);
+int hotlines_delete_form(struct http_request *, struct http_response *);
+int hotlines_delete(struct http_request *, struct http_response *);
+int routing_page(struct http_request *, struct http_response *);
+int routing_create(struct http_request *, struct http_response *);
+int routing_delete(struct http_request *, struct http_response *);
+int deadlines_page(struct http_request *, struct http_response *);
+int deadlines_save(struct http_request *, struct http_response *);
 int audit_page(struct http_request *, struct http_response *);
 int settings_page(struct http_request *, struct http_response *);
 int settings_save(struct http_request *, struct http_response *);

@@ -100,7 +100,7 @@ test_defaults(void **state)
 	assert_string_equal(c->trusted_proxy, "");
 	assert_string_equal(c->log_level, "info");
 	assert_int_equal(c->threads, 4);
-	assert_int_equal(c->max_body, 1024 * 1024);
+	assert_int_equal(c->max_body, 26 * 1024 * 1024);
 	assert_int_equal(c->max_connections, 1024);
 	assert_int_equal(c->max_field, 64 * 1024);
 	assert_int_equal(c->session_idle, 30 * 60);
@@ -285,7 +285,7 @@ test_env(void **state)
 	assert_string_equal(f->c.key_file, "/secrets/site.key");
 	assert_int_equal(f->c.session_idle, 60);
 	assert_string_equal(f->c.log_level, "warn");
-	assert_int_equal(f->c.max_body, 1024 * 1024); /* untouched */
+	assert_int_equal(f->c.max_body, 26 * 1024 * 1024); /* untouched */
 	assert_int_equal(config_finish(&f->c, &f->err), ERR_OK);
 	assert_false(f->c.https);
 	/* An explicit key file is kept. */
@@ -328,7 +328,7 @@ test_precedence(void **state)
 	assert_string_equal(f->c.listen, "127.0.0.1:9002"); /* env */
 	assert_int_equal(f->c.max_field, 1000);             /* file */
 	assert_string_equal(f->c.db, "from-file.db");       /* file */
-	assert_int_equal(f->c.max_body, 1024 * 1024);       /* default */
+	assert_int_equal(f->c.max_body, 26 * 1024 * 1024);  /* default */
 }
 
 static void

@@ -50,6 +50,13 @@ static const char *const action_names[AUTHZ__MAX] = {
 	[AUTHZ_USER_EDIT] = "USER_EDIT",
 	[AUTHZ_AUDIT_VIEW] = "AUDIT_VIEW",
 	[AUTHZ_SETTINGS_EDIT] = "SETTINGS_EDIT",
+	[AUTHZ_CASE_LIST] = "CASE_LIST",
+	[AUTHZ_CASE_CREATE] = "CASE_CREATE",
+	[AUTHZ_CASE_VIEW] = "CASE_VIEW",
+	[AUTHZ_CASE_WORK] = "CASE_WORK",
+	[AUTHZ_HOTLINE_EDIT] = "HOTLINE_EDIT",
+	[AUTHZ_ROUTING_EDIT] = "ROUTING_EDIT",
+	[AUTHZ_DEADLINE_EDIT] = "DEADLINE_EDIT",
 };
 
 /*
@@ -81,6 +88,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = ".....",
 		[AUTHZ_AUDIT_VIEW]    = ".....",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = ".....",
+		[AUTHZ_CASE_CREATE]     = ".....",
+		[AUTHZ_CASE_VIEW]       = ".....",
+		[AUTHZ_CASE_WORK]       = ".....",
+		[AUTHZ_HOTLINE_EDIT]    = ".....",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = ".....",
 	}},
 	/* The secretariat: everything, everywhere. */
 	{ROLE_REGIONAL_ADMIN, "regional admin", {
@@ -95,6 +109,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = "YYYYY",
 		[AUTHZ_AUDIT_VIEW]    = "YYYYY",
 		[AUTHZ_SETTINGS_EDIT] = "YYYYY",
+		[AUTHZ_CASE_LIST]       = "YYYYY",
+		[AUTHZ_CASE_CREATE]     = "YYYYY",
+		[AUTHZ_CASE_VIEW]       = "YYYYY",
+		[AUTHZ_CASE_WORK]       = "YYYYY",
+		[AUTHZ_HOTLINE_EDIT]    = "YYYYY",
+		[AUTHZ_ROUTING_EDIT]    = "YYYYY",
+		[AUTHZ_DEADLINE_EDIT]   = "YYYYY",
 	}},
 	/* Their own country: the whole directory to read; organisations of
 	 * their country, not the secretariat, to create and edit; accounts
@@ -111,6 +132,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = "YY...",
 		[AUTHZ_AUDIT_VIEW]    = "YY..Y",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = "YYYYY",
+		[AUTHZ_CASE_CREATE]     = "YYYYY",
+		[AUTHZ_CASE_VIEW]       = "YY...",
+		[AUTHZ_CASE_WORK]       = "YY...",
+		[AUTHZ_HOTLINE_EDIT]    = "YY.Y.",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = "Y....",
 	}},
 	/* Works cases and reads the directory. */
 	{ROLE_FOCAL_POINT, "focal point", {
@@ -125,6 +153,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = ".....",
 		[AUTHZ_AUDIT_VIEW]    = ".....",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = "YYYYY",
+		[AUTHZ_CASE_CREATE]     = "YYYYY",
+		[AUTHZ_CASE_VIEW]       = "Y....",
+		[AUTHZ_CASE_WORK]       = "Y....",
+		[AUTHZ_HOTLINE_EDIT]    = ".....",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = ".....",
 	}},
 	/* Sees only their own organisation. */
 	{ROLE_PARTNER_USER, "partner user", {
@@ -139,6 +174,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = ".....",
 		[AUTHZ_AUDIT_VIEW]    = ".....",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = ".....",
+		[AUTHZ_CASE_CREATE]     = ".....",
+		[AUTHZ_CASE_VIEW]       = ".....",
+		[AUTHZ_CASE_WORK]       = ".....",
+		[AUTHZ_HOTLINE_EDIT]    = ".....",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = ".....",
 	}},
 	/* Values outside the enum are treated as nobody. */
 	{ROLE__MAX, "ROLE__MAX", {
@@ -153,6 +195,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = ".....",
 		[AUTHZ_AUDIT_VIEW]    = ".....",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = ".....",
+		[AUTHZ_CASE_CREATE]     = ".....",
+		[AUTHZ_CASE_VIEW]       = ".....",
+		[AUTHZ_CASE_WORK]       = ".....",
+		[AUTHZ_HOTLINE_EDIT]    = ".....",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = ".....",
 	}},
 	{(enum role)99, "role 99", {
 		[AUTHZ_STAFF_AREA]    = ".....",
@@ -166,6 +215,13 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = ".....",
 		[AUTHZ_AUDIT_VIEW]    = ".....",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = ".....",
+		[AUTHZ_CASE_CREATE]     = ".....",
+		[AUTHZ_CASE_VIEW]       = ".....",
+		[AUTHZ_CASE_WORK]       = ".....",
+		[AUTHZ_HOTLINE_EDIT]    = ".....",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = ".....",
 	}},
 	{(enum role)-1, "role -1", {
 		[AUTHZ_STAFF_AREA]    = ".....",
@@ -179,9 +235,45 @@ static const struct role_rules expected[] = {
 		[AUTHZ_USER_EDIT]     = ".....",
 		[AUTHZ_AUDIT_VIEW]    = ".....",
 		[AUTHZ_SETTINGS_EDIT] = ".....",
+		[AUTHZ_CASE_LIST]       = ".....",
+		[AUTHZ_CASE_CREATE]     = ".....",
+		[AUTHZ_CASE_VIEW]       = ".....",
+		[AUTHZ_CASE_WORK]       = ".....",
+		[AUTHZ_HOTLINE_EDIT]    = ".....",
+		[AUTHZ_ROUTING_EDIT]    = ".....",
+		[AUTHZ_DEADLINE_EDIT]   = ".....",
 	}},
 };
 /* clang-format on */
+
+/* Staff of the regional secretariat see and work every case, whatever
+ * their role — except partner users, who see none. */
+static void
+test_secretariat_staff(void **state)
+{
+	(void)state;
+	for (enum role r = ROLE_REGIONAL_ADMIN; r < ROLE__MAX; r++) {
+		struct actor a = {.user_id = 1,
+				  .org_id = 1,
+				  .country = "SG",
+				  .role = r,
+				  .secretariat = true,
+				  .label = "x",
+				  .address = ""};
+		for (int t = T_OWN; t < T_NULL; t++) {
+			bool want = r != ROLE_PARTNER_USER;
+			assert_int_equal(
+				authz_can(&a, AUTHZ_CASE_VIEW, &targets[t]),
+				want);
+			assert_int_equal(
+				authz_can(&a, AUTHZ_CASE_WORK, &targets[t]),
+				want);
+		}
+		/* A case always has an owner: no target, no case. */
+		assert_int_equal(authz_can(&a, AUTHZ_CASE_VIEW, NULL),
+				 r == ROLE_REGIONAL_ADMIN);
+	}
+}
 
 static struct actor
 actor_of(enum role r)
@@ -385,6 +477,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_secretariat_staff),
 		cmocka_unit_test(test_user_roles),
 		cmocka_unit_test(test_own_org_visible),
 		cmocka_unit_test(test_org_create_new),

@@ -30,13 +30,14 @@ count(struct db *db, const char *sql)
 
 /* demo_fill into `db`; returns what it printed (malloc'd). */
 static char *
-fill(struct db *db, enum err want)
+fill(struct fixture *f, enum err want)
 {
+	struct db *db = f->db;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	assert_non_null(out);
-	assert_int_equal(demo_fill(db, out), want);
+	assert_int_equal(demo_fill(db, &f->keys, out), want);
 	fclose(out);
 	return text;
 }
@@ -46,7 +47,7 @@ test_fill(void **state)
 {
 	struct fixture *f = *state;
 	assert_false(demo_present(f->db));
-	char *text = fill(f->db, ERR_OK);
+	char *text = fill(f, ERR_OK);
 	assert_true(demo_present(f->db));
 	assert_non_null(strstr(text, DEMO_PASSWORD));
 	assert_non_null(strstr(text, "admin@secretariat.demo.atis.invalid"));
@@ -162,7 +163,7 @@ test_fill(void **state)
 	/* A second time: refused, nothing added, the logins printed. */
 	int64_t orgs = count(f->db, "SELECT count(*) FROM organisation");
 	int64_t users = count(f->db, "SELECT count(*) FROM app_user");
-	text = fill(f->db, ERR_EXISTS);
+	text = fill(f, ERR_EXISTS);
 	assert_non_null(strstr(text, DEMO_PASSWORD));
 	free(text);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM organisation"),
@@ -180,7 +181,7 @@ test_real_data(void **state)
 	int64_t real = fixture_org(f->db, "Real Union", "affiliate", "TH");
 	fixture_user(f->db, real, "real@example.org", ROLE_FOCAL_POINT, "x");
 	assert_false(demo_present(f->db));
-	free(fill(f->db, ERR_OK));
+	free(fill(f, ERR_OK));
 	assert_true(demo_present(f->db));
 	assert_int_equal(fixture_count(f->db,
 				       "SELECT is_demo FROM organisation"

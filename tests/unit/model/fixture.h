@@ -25,11 +25,15 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "model/authz.h"
+#include "model/case.h"
 
 struct fixture {
 	char dir[64];
 	char path[128];
 	struct db *db;
+	/* Fresh random keys for sealing and hashing case fields. */
+	struct crypto_key field, index;
+	struct case_keys keys;
 };
 
 /* For cmocka_run_group_tests. */
@@ -61,6 +65,12 @@ fixture_setup(void **state)
 	if (rc != ERR_OK)
 		fprintf(stderr, "fixture: %s\n", buf_cstr(&msg));
 	buf_release(&msg);
+	crypto_random(f->field.bytes, sizeof f->field.bytes);
+	crypto_random(f->index.bytes, sizeof f->index.bytes);
+	f->keys.field = &f->field;
+	f->keys.index = &f->index;
+	if (rc == ERR_OK)
+		db_set_search_key(f->db, f->index.bytes);
 	*state = f;
 	return rc == ERR_OK ? 0 : -1;
 }
