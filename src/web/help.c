@@ -204,77 +204,70 @@ help_danger(struct http_request *req, struct http_response *resp)
 	return page_render(req, resp, 200, "help_danger", d);
 }
 
-/* Checks each file; the good ones are kept in `ok` (caller releases),
- * each bad one is described in the returned array {name, message}. */
-static json_t *
-check_files(struct http_request *req, struct evidence *ok, size_t *nok)
+/* The files of one form: each accepted one checked and cleaned, with the
+ * request file it came from; each refused one described. */
+struct checked_files {
+	struct evidence ev[EVIDENCE_MAX_FILES];
+	size_t from[EVIDENCE_MAX_FILES]; /* index into req->files */
+	size_t n;
+	json_t *bad; /* [{name, message}] */
+};
+
+static void
+check_files(struct http_request *req, struct checked_files *cf)
 {
 	struct ctx *c = ctx_of(req);
-	json_t *bad = json_array();
-	*nok = 0;
+	cf->bad = json_array();
+	cf->n = 0;
 	for (size_t i = 0; i < req->nfiles; i++) {
 		const struct http_file *f = &req->files[i];
 		if (!str_eq(f->field, "evidence"))
 			continue;
 		const char *msgid = NULL;
-		if (*nok >= EVIDENCE_MAX_FILES) {
+		if (cf->n >= EVIDENCE_MAX_FILES) {
 			msgid = N_("Too many files: at most 5 can be sent at "
 				   "once. Add the others later with \"Check "
 				   "my case\".");
-		} else if (evidence_accept(f->data, f->len, &ok[*nok],
+		} else if (evidence_accept(f->data, f->len, &cf->ev[cf->n],
 					   &msgid) == ERR_OK) {
-			(*nok)++;
+			cf->from[cf->n++] = i;
 			continue;
 		}
-		json_array_append_new(bad,
+		json_array_append_new(cf->bad,
 				      json_pack("{ss ss}", "name", f->filename,
 						"message", ctx_t(c, msgid)));
 	}
-	return bad;
 }
 
 static void
-release_files(struct evidence *ev, size_t n)
+release_files(struct checked_files *cf)
 {
-	for (size_t i = 0; i < n; i++)
-		evidence_release(&ev[i]);
+	for (size_t i = 0; i < cf->n; i++)
+		evidence_release(&cf->ev[i]);
+	cf->n = 0;
 }
 
-/* Stores the checked files on the case; those that fail are added to
- * `bad`.  Names are matched back by order. */
+/* Stores the accepted files on the case, each in its own transaction;
+ * one that cannot be stored joins the refused ones. */
 static void
 attach_files(struct http_request *req, const struct actor *who, int64_t id,
-	     struct evidence *ev, size_t n, json_t *bad)
+	     struct checked_files *cf)
 {
 	struct ctx *c = ctx_of(req);
 	struct case_keys k = case_keys_of(c->app);
-	size_t j = 0;
-	for (size_t i = 0; i < req->nfiles && j < n; i++) {
-		const struct http_file *f = &req->files[i];
-		if (!str_eq(f->field, "evidence"))
-			continue;
-		/* Skip the files check_files refused: they have no slot. */
-		bool refused = false;
-		size_t b;
-		json_t *v;
-		json_array_foreach (bad, b, v)
-			if (str_eq(json_string_value(
-					   json_object_get(v, "name")),
-				   f->filename))
-				refused = true;
-		if (refused)
-			continue;
-		if (case_attach(c->db, &k, who, id, f->filename, ev[j].mime,
-				ev[j].data, ev[j].len, ev[j].stripped, false))
+	for (size_t j = 0; j < cf->n; j++) {
+		const struct http_file *f = &req->files[cf->from[j]];
+		const struct evidence *e = &cf->ev[j];
+		if (case_attach(c->db, &k, who, id, f->filename, e->mime,
+				e->data, e->len, e->stripped, false))
 			json_array_append_new(
-				bad,
+				cf->bad,
 				json_pack("{ss ss}", "name", f->filename,
 					  "message",
 					  ctx_t(c, N_("This file could not be "
 						      "saved. Please try again "
 						      "later with \"Check my "
 						      "case\"."))));
-		j++;
 	}
 }
 
@@ -312,9 +305,8 @@ help_submit(struct http_request *req, struct http_response *resp)
 			   "still here: please try again later, or call one "
 			   "of the numbers on the home page."));
 
-	struct evidence ev[EVIDENCE_MAX_FILES];
-	size_t nev = 0;
-	json_t *bad = check_files(req, ev, &nev);
+	struct checked_files cf;
+	check_files(req, &cf);
 
 	struct actor worker = {.label = "worker (web form)",
 			       .address = c->actor.address};
@@ -322,13 +314,13 @@ help_submit(struct http_request *req, struct http_response *resp)
 	char ref[CASE_REFERENCE_LEN + 1], pin[CASE_PIN_LEN + 1];
 	enum err rc = case_create(c->db, &k, &worker, &in, &chk, &id, ref, pin);
 	if (rc == ERR_INVALID) {
-		release_files(ev, nev);
-		json_decref(bad);
+		release_files(&cf);
+		json_decref(cf.bad);
 		return help_form_page(req, resp, 400, &in, &chk, NULL, NULL);
 	}
 	if (rc) {
-		release_files(ev, nev);
-		json_decref(bad);
+		release_files(&cf);
+		json_decref(cf.bad);
 		log_error("[req=%s] a case could not be saved: %s", req->id,
 			  err_str(rc));
 		return help_form_page(
@@ -336,8 +328,8 @@ help_submit(struct http_request *req, struct http_response *resp)
 			N_("Your case could not be saved just now. Nothing was "
 			   "sent: please press Send again in a minute."));
 	}
-	attach_files(req, &worker, id, ev, nev, bad);
-	release_files(ev, nev);
+	attach_files(req, &worker, id, &cf);
+	release_files(&cf);
 
 	char ref_text[16];
 	case_reference_format(ref, ref_text);
@@ -346,7 +338,7 @@ help_submit(struct http_request *req, struct http_response *resp)
 	crypto_wipe(pin, sizeof pin);
 	json_t *d =
 		json_pack("{ss ss sb so}", "reference", ref_text, "pin",
-			  pin_text, "danger", in.danger, "file_errors", bad);
+			  pin_text, "danger", in.danger, "file_errors", cf.bad);
 	crypto_wipe(pin_text, sizeof pin_text);
 	if (in.danger) {
 		const char *country = !str_empty(in.country_work)
@@ -544,34 +536,33 @@ track_reply(struct http_request *req, struct http_response *resp)
 	struct case_keys k = case_keys_of(c->app);
 	struct actor worker = {.label = "worker (check my case)",
 			       .address = c->actor.address};
-	struct evidence ev[EVIDENCE_MAX_FILES];
-	size_t nev = 0;
-	json_t *bad = check_files(req, ev, &nev);
+	struct checked_files cf;
+	check_files(req, &cf);
 	struct check chk = {0};
 	bool has_text = !str_empty(str_trim(arena_strdup(req->arena, body)));
-	if (!has_text && nev == 0 && json_array_size(bad) == 0) {
+	if (!has_text && cf.n == 0 && json_array_size(cf.bad) == 0) {
 		check_fail(&chk, "body",
 			   N_("Write a message or choose a file to send."));
-		json_decref(bad);
+		json_decref(cf.bad);
 		return track_case_page(req, resp, 400, id, &chk, body, NULL);
 	}
 	if (has_text) {
 		enum err rc =
 			case_add_message(c->db, &k, &worker, id, body, &chk);
 		if (rc) {
-			release_files(ev, nev);
-			json_decref(bad);
+			release_files(&cf);
+			json_decref(cf.bad);
 			return rc == ERR_INVALID
 				       ? track_case_page(req, resp, 400, id,
 							 &chk, body, NULL)
 				       : 500;
 		}
 	}
-	attach_files(req, &worker, id, ev, nev, bad);
-	release_files(ev, nev);
-	if (json_array_size(bad))
-		return track_case_page(req, resp, 400, id, NULL, "", bad);
-	json_decref(bad);
+	attach_files(req, &worker, id, &cf);
+	release_files(&cf);
+	if (json_array_size(cf.bad))
+		return track_case_page(req, resp, 400, id, NULL, "", cf.bad);
+	json_decref(cf.bad);
 	return redirect_flash(req, resp, "/track/case", N_("Sent. Thank you."));
 }
 
