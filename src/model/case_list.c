@@ -59,7 +59,13 @@ query_kind(const struct case_keys *k, const char *q, struct buf *param)
 		return Q_NONE;
 	char ref[CASE_REFERENCE_LEN + 1];
 	if (case_reference_parse(q, ref)) {
+		/* Ten digits may also be a phone number typed without its
+		 * "+": look for both (a NUL separates the two parameters). */
+		char h[CRYPTO_TOKEN_CHARS + 1];
+		case_keyed_hash(k, "contact", ref, h);
 		buf_puts(param, ref);
+		buf_append(param, "", 1);
+		buf_puts(param, h);
 		return Q_REFERENCE;
 	}
 	int digits = 0;
@@ -152,20 +158,27 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 	if (!scope_sql(&where, who))
 		goto out;
 	filter_sql(&where, f);
-	enum query_kind qk = query_kind(k, f->q, &param);
-	if (!str_empty(f->q) && qk == Q_NONE)
+	char *q = f->q ? str_trim(xstrdup(f->q)) : NULL;
+	enum query_kind qk = query_kind(k, q, &param);
+	bool asked = !str_empty(q);
+	free(q);
+	if (asked && qk == Q_NONE)
 		goto out; /* nothing searchable: nothing found */
 	const char *from = " FROM case_rec c";
 	if (qk == Q_REFERENCE)
-		buf_puts(&where, " AND c.reference = ?");
+		buf_puts(&where,
+			 " AND (c.reference = ? OR c.contact_hash = ?)");
 	else if (qk == Q_CONTACT)
 		buf_puts(&where, " AND c.contact_hash = ?");
 	else if (qk == Q_WORDS)
 		from = " FROM case_fts f JOIN case_rec c ON c.id = f.rowid";
 	if (qk == Q_WORDS)
 		buf_puts(&where, " AND case_fts MATCH ?");
-	const char *types = qk == Q_NONE ? "" : "t";
+	const char *types = qk == Q_NONE	? ""
+			    : qk == Q_REFERENCE ? "tt"
+						: "t";
 	const char *p = buf_cstr(&param);
+	const char *p2 = qk == Q_REFERENCE ? p + strlen(p) + 1 : NULL;
 
 	const char *order;
 	if (qk == Q_WORDS || str_eq(f->sort, "newest"))
@@ -181,7 +194,7 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 	buf_printf(&sql,
 		   "SELECT count(*) FROM (SELECT 1%s WHERE 1 = 1%s LIMIT %d)",
 		   from, buf_cstr(&where), CASE_LIST_COUNT_CAP + 1);
-	if ((rc = db_query_int(db, OUT_total, buf_cstr(&sql), types, p)))
+	if ((rc = db_query_int(db, OUT_total, buf_cstr(&sql), types, p, p2)))
 		goto out;
 	if ((int64_t)(page - 1) * per >= *OUT_total)
 		goto out;
@@ -196,7 +209,7 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 		   " c.is_open%s WHERE 1 = 1%s%s LIMIT %d OFFSET %lld",
 		   from, buf_cstr(&where), order, per,
 		   (long long)(page - 1) * per);
-	struct db_stmt *st = db_query(db, buf_cstr(&sql), types, p);
+	struct db_stmt *st = db_query(db, buf_cstr(&sql), types, p, p2);
 	if (st == NULL) {
 		rc = ERR_DB;
 		goto out;

@@ -74,7 +74,6 @@ case_get(struct db *db, const struct case_keys *k, int64_t id, bool for_worker,
 			{"remedy_kind", 31},
 			{"remedy_currency", 33},
 			{"remedy_date", 34},
-			{"reject_reason", 39},
 		};
 		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 			json_object_set_new(o, texts[i].key,
@@ -122,9 +121,14 @@ case_get(struct db *db, const struct case_keys *k, int64_t id, bool for_worker,
 				json_string(case_nz(db_col_text(st, 27))));
 			json_object_set_new(o, "merged_into",
 					    json_integer(db_col_int(st, 28)));
+			char mref[16] = "";
+			if (!db_col_null(st, 41))
+				case_reference_format(db_col_text(st, 41), mref);
+			json_object_set_new(o, "merged_into_reference",
+					    json_string(mref));
 			json_object_set_new(
-				o, "merged_into_reference",
-				json_string(case_nz(db_col_text(st, 41))));
+				o, "reject_reason",
+				json_string(case_nz(db_col_text(st, 39))));
 			if (!db_col_null(st, 29))
 				json_object_set_new(o, "deadline_at",
 						    json_integer(deadline));

@@ -140,8 +140,8 @@ case_set_status(struct db *db, const struct actor *who, int64_t id,
 		db_rollback(db);
 		return rc;
 	}
-	bool reopen = r.status == CASE_RESOLVED || r.status == CASE_CLOSED ||
-		      r.status == CASE_REJECTED;
+	/* Reopening: out of an ended status back into work. */
+	bool reopen = !case_status_open(r.status) && case_status_open(to);
 	const char *action = to == CASE_VERIFIED ? "case.verify"
 			     : reopen            ? "case.reopen"
 						 : "case.status";
@@ -176,8 +176,7 @@ case_reject(struct db *db, const struct case_keys *k, const struct actor *who,
 		return rc;
 	}
 	/* The reason stays with staff: the worker reads only the status. */
-	json_t *d = json_pack("{ss ss ss}", "from", case_status_name(r.status),
-			      "to", "rejected", "reason", reason);
+	json_t *d = status_detail(r.status, CASE_REJECTED);
 	rc = case_event_add(db, id, who->user_id, "status", true,
 			    json_deep_copy(d), now);
 	/* The explanation is staff's own note, sealed like every note. */
