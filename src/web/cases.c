@@ -304,6 +304,31 @@ case_page_render(struct http_request *req, struct http_response *resp,
 	times_decorate(req, files);
 	json_t *contacts = case_contacts(c->db, &k, id);
 	json_t *dups = open ? case_duplicates(c->db, &k, id) : json_array();
+	size_t di;
+	json_t *dv;
+	json_array_foreach (dups, di, dv) {
+		const char *why =
+			json_string_value(json_object_get(dv, "reason"));
+		bool contact = str_eq(why, "contact");
+		json_object_set_new(dv, "same_contact", json_boolean(contact));
+		json_object_set_new(
+			dv, "reason_text",
+			json_string(ctx_t(c, contact ? N_("same contact")
+						     : N_("similar words"))));
+		enum case_status ds = case_status_parse(
+			json_string_value(json_object_get(dv, "status")));
+		json_object_set_new(
+			dv, "status_text",
+			json_string(ctx_t(c, case_status_label(ds))));
+	}
+	const char *rr =
+		json_string_value(json_object_get(kase, "reject_reason"));
+	if (!str_empty(rr))
+		json_object_set_new(
+			kase, "reject_reason_text",
+			json_string(ctx_t(c, str_eq(rr, "spam")
+						     ? N_("Spam")
+						     : N_("Duplicate"))));
 	char prio[4];
 	snprintf(prio, sizeof prio, "%lld",
 		 (long long)json_integer_value(

@@ -310,8 +310,7 @@ help_submit(struct http_request *req, struct http_response *resp)
 
 	/* No address: a worker's IP is personal data the audit log does
 	 * not need (the throttles keep only keyed hashes of it). */
-	struct actor worker = {.label = "worker (web form)",
-			       .address = ""};
+	struct actor worker = {.label = "worker (web form)", .address = ""};
 	int64_t id = 0;
 	char ref[CASE_REFERENCE_LEN + 1], pin[CASE_PIN_LEN + 1];
 	enum err rc = case_create(c->db, &k, &worker, &in, &chk, &id, ref, pin);
@@ -522,11 +521,12 @@ track_reply(struct http_request *req, struct http_response *resp)
 	if (id == 0) {
 		/* The half hour is over: the PIN is needed again, and the
 		 * text rides along through the sign-in form. */
-		return track_form_page(req, resp, 403, "",
-				       N_("For your safety, your case closes "
-					  "after 30 minutes. Please type your "
-					  "reference and PIN again, then your "
-					  "message."));
+		return track_form_page(
+			req, resp, 403, "",
+			N_("For your safety, your case page "
+			   "closes after 30 minutes. Please type "
+			   "your reference and PIN again: your "
+			   "message is kept."));
 	}
 	if (c->csrf_stale) {
 		struct check chk = {0};
@@ -604,6 +604,8 @@ track_leave(struct http_request *req, struct http_response *resp)
 	(void)req;
 	struct http_cookie_opts o = {COOKIE_CASE, "", 0, true, "Strict"};
 	http_set_cookie(resp, &o);
-	return redirect_flash(req, resp, "/track",
-			      N_("Your case is closed on this phone."));
+	return redirect_flash(
+		req, resp, "/track",
+		N_("You have left your case on this phone. To see it again, "
+		   "type your reference number and PIN."));
 }
