@@ -323,7 +323,7 @@ hotlines_delete(struct http_request *req, struct http_response *resp)
 		return 404;
 	if (rc)
 		return 500;
-	return redirect_flash(req, resp, back, N_("Saved."));
+	return redirect_flash(req, resp, back, N_("Deleted."));
 }
 
 /* ---- routing rules ------------------------------------------------------ */
@@ -516,7 +516,7 @@ routing_delete(struct http_request *req, struct http_response *resp)
 		return 404;
 	if (rc)
 		return 500;
-	return redirect_flash(req, resp, "/admin/routing", N_("Saved."));
+	return redirect_flash(req, resp, "/admin/routing", N_("Deleted."));
 }
 
 /* ---- deadlines ---------------------------------------------------------- */

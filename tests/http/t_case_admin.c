@@ -5,7 +5,7 @@
  * Who may do what (src/model/authz.c): a regional admin changes
  * everything; an affiliate admin changes their own country's numbers and
  * their own organisation's deadlines and reads the rest; a focal point
- * reads; a partner user sees none of it.  Changes come back with "Saved."
+ * reads; a partner user sees none of it.  Changes come back with "Saved." (deletions with "Deleted.")
  * and an audit entry; bad input comes back as the form, 400, with the
  * message beside the field; a POST without the CSRF token is refused.
  */
@@ -65,9 +65,9 @@ path_of(char *buf, size_t n, const char *fmt, int64_t id)
 	return buf;
 }
 
-/* Follows a 303 and asserts the page says "Saved.". */
+/* Follows a 303 and asserts the page shows the flash `msg`. */
 static struct reply *
-follow_saved(struct client *c)
+follow_flash(struct client *c, const char *msg)
 {
 	const char *loc = reply_header(&c->r, "Location");
 	assert_non_null(loc);
@@ -76,8 +76,14 @@ follow_saved(struct client *c)
 	free(copy);
 	assert_status(r, 200);
 	assert_true(reply_has(r, "class=\"flash\""));
-	assert_true(reply_has(r, "Saved."));
+	assert_true(reply_has(r, msg));
 	return r;
+}
+
+static struct reply *
+follow_saved(struct client *c)
+{
+	return follow_flash(c, "Saved.");
 }
 
 /* ---- emergency numbers -------------------------------------------------- */
@@ -139,7 +145,7 @@ test_hotline_regional_admin(void **state)
 	assert_true(reply_has(r, "name=\"csrf\""));
 	r = client_post(ra, del, NULL);
 	assert_redirect(r, "/admin/hotlines?country=TH");
-	follow_saved(ra);
+	follow_flash(ra, "Deleted.");
 	assert_int_equal(count("SELECT count(*) FROM hotline WHERE name = ?",
 			       "Test TH helpline"),
 			 0);
@@ -439,7 +445,7 @@ test_routing(void **state)
 	assert_status(client_post_form(ra, del, NULL), 403); /* no token */
 	r = client_post(ra, del, NULL);
 	assert_redirect(r, "/admin/routing");
-	follow_saved(ra);
+	follow_flash(ra, "Deleted.");
 	assert_int_equal(count("SELECT count(*) FROM routing_rule", NULL), 0);
 	assert_int_equal(site_audit_count(site, "routing.delete", RA_EMAIL), 1);
 	assert_status(client_post(ra, del, NULL), 404);
