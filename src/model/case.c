@@ -122,7 +122,7 @@ static const struct {
 	[CASE_REJECTED] = {"rejected", N_("Rejected"),
 		N_("We could not take up this case. You can send a new one at any time.")},
 	[CASE_MERGED] = {"merged", N_("Merged"),
-		N_("Your report was joined with another report about the same problem. We are working on them together.")},
+		N_("Your case was joined with another case about the same problem. We are working on them together.")},
 };
 /* clang-format on */
 

@@ -358,10 +358,8 @@ add_text(struct db *db, const struct case_keys *k, const struct actor *who,
 	enum err rc = begin(db, id, &r);
 	if (rc)
 		return rc;
-	if (from_worker && r.status == CASE_MERGED)
-		return refuse(db, c, "body",
-			      N_("This report was joined with another one; "
-				 "messages cannot be added to it any more."));
+	/* A worker whose case was merged still writes to it: the kept
+	 * case's page shows the messages of the cases merged into it. */
 	char *sealed = case_seal(k, body);
 	if (note)
 		rc = db_run(db,

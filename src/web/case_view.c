@@ -126,7 +126,7 @@ static const struct event_text event_texts[] = {
 	{"attachment", N_("Evidence added"), N_("A file was added.")},
 	{"remedy", N_("Outcome recorded"), N_("The outcome of your case was recorded.")},
 	{"contact", N_("Face-to-face contact recorded"), NULL},
-	{"merged", N_("Merged into another case"), N_("Your report was joined with another report about the same problem.")},
+	{"merged", N_("Merged into another case"), N_("Your case was joined with another case about the same problem.")},
 	{"merged_from", N_("Another case was merged into this one"), NULL},
 	{"escalated", N_("Overdue: escalated to the affiliate admin"), NULL},
 	{NULL, NULL, NULL},
