@@ -337,6 +337,17 @@ check_choice(struct check *c, const char *field, const struct case_choice *list,
 		check_fail(c, field, msgid);
 }
 
+/* Characters that are not spaces or line breaks. */
+static size_t
+letters(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80 && !strchr(" \t\r\n", *p))
+			n++;
+	return n;
+}
+
 bool
 case_validate(const struct case_input *in, struct check *c)
 {
@@ -346,7 +357,7 @@ case_validate(const struct case_input *in, struct check *c)
 		     N_("Please choose what the problem is about."));
 	if (check_text(c, "description", in->description, true, CASE_TEXT_MAX,
 		       true) &&
-	    utf8_count(in->description, strlen(in->description)) < 10)
+	    letters(in->description) < 10)
 		check_fail(c, "description",
 			   N_("Please tell us a little more: at least 10 "
 			      "letters."));

@@ -347,7 +347,8 @@ static enum err
 add_text(struct db *db, const struct case_keys *k, const struct actor *who,
 	 int64_t id, const char *body, struct check *c, bool note)
 {
-	if (!check_text(c, "body", body, true, CASE_TEXT_MAX, true))
+	if (!check_text(c, note ? "note" : "body", body, true, CASE_TEXT_MAX,
+			true))
 		return ERR_INVALID;
 	int64_t now = (int64_t)time(NULL);
 	bool from_worker = who == NULL || who->role == ROLE_NONE;

@@ -29,7 +29,11 @@ check_text(struct check *c, const char *field, const char *value, bool required,
 	   size_t max, bool multiline)
 {
 	size_t n = value ? strlen(value) : 0;
-	if (n == 0) {
+	/* Spaces and line breaks alone are no answer. */
+	size_t blank = 0;
+	while (blank < n && strchr(" \t\r\n", value[blank]))
+		blank++;
+	if (n == 0 || (required && blank == n)) {
 		if (required)
 			check_fail(c, field, N_("Please fill in this field."));
 		return !required;

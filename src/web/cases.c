@@ -460,7 +460,8 @@ case_file(struct http_request *req, struct http_response *resp)
 		free(name);
 		return 500;
 	}
-	http_response_text(resp, mime, data, len);
+	/* The response keeps the type's pointer until it is sent. */
+	http_response_text(resp, arena_strdup(req->arena, mime), data, len);
 	const char *ext = str_eq(mime, "application/pdf") ? "pdf"
 			  : str_eq(mime, "image/png")     ? "png"
 							  : "jpg";

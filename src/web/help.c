@@ -583,7 +583,8 @@ track_file(struct http_request *req, struct http_response *resp)
 					   true, &data, &len, &mime, &name);
 	if (rc)
 		return rc == ERR_NOTFOUND ? 404 : 500;
-	http_response_text(resp, mime, data, len);
+	/* The response keeps the type's pointer until it is sent. */
+	http_response_text(resp, arena_strdup(req->arena, mime), data, len);
 	const char *ext = str_eq(mime, "application/pdf") ? "pdf"
 			  : str_eq(mime, "image/png")     ? "png"
 							  : "jpg";

@@ -958,3 +958,58 @@ client_sign_in(struct client *c, const char *email, const char *password)
 	assert_string_equal(loc, "/staff");
 	assert_status(client_get(c, "/staff"), 200);
 }
+
+/* ---- multipart forms and files ------------------------------------------ */
+
+#define MULTIPART_BOUNDARY "atis-test-boundary-c2b7e5a14f9d"
+
+struct reply *
+client_post_multipart(struct client *c, const char *path,
+		      const struct form_part *parts, size_t nparts)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < nparts; i++) {
+		const struct form_part *p = &parts[i];
+		const char *v = p->value ? p->value : "";
+		size_t len = p->len ? p->len : strlen(v);
+		buf_printf(&b,
+			   "--" MULTIPART_BOUNDARY "\r\n"
+			   "Content-Disposition: form-data; name=\"%s\"",
+			   p->name);
+		if (p->filename != NULL)
+			buf_printf(&b, "; filename=\"%s\"\r\nContent-Type: %s",
+				   p->filename,
+				   p->type ? p->type
+					   : "application/octet-stream");
+		buf_puts(&b, "\r\n\r\n");
+		buf_append(&b, v, len);
+		buf_puts(&b, "\r\n");
+	}
+	buf_puts(&b, "--" MULTIPART_BOUNDARY "--\r\n");
+	const char *h[] = {"Content-Type: multipart/form-data; "
+			   "boundary=" MULTIPART_BOUNDARY,
+			   NULL};
+	struct reply *r = client_request(c, "POST", path, h, b.data, b.len);
+	buf_release(&b);
+	return r;
+}
+
+char *
+harness_read_file(const char *path, size_t *OUT_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 0);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	*OUT_len = b.len;
+	buf_putc(&b, '\0');
+	size_t len;
+	return buf_detach(&b, &len);
+}

@@ -208,4 +208,25 @@ struct reply *client_second_factor(struct client *c, const char *email);
  * and asserts the client ends on /staff. */
 void client_sign_in(struct client *c, const char *email, const char *password);
 
+/* ---- multipart forms and files ------------------------------------------ */
+
+/* One part of a multipart/form-data body: a field (filename NULL) or a
+ * file.  `len` 0 means strlen(value). */
+struct form_part {
+	const char *name;
+	const char *value;
+	size_t len;
+	const char *filename; /* NULL: an ordinary field */
+	const char *type;     /* a file's Content-Type; NULL: octet-stream */
+};
+
+/* POSTs exactly `parts` as multipart/form-data (no CSRF token is added:
+ * pass it as a part).  Returns &c->r. */
+struct reply *client_post_multipart(struct client *c, const char *path,
+				    const struct form_part *parts,
+				    size_t nparts);
+/* The whole of a file (malloc'd, NUL-terminated past *OUT_len), or NULL
+ * when it cannot be read. */
+char *harness_read_file(const char *path, size_t *OUT_len);
+
 #endif

@@ -1052,8 +1052,12 @@ test_validate(void **state)
 	/* The description: 10 to 5000 characters (not bytes). */
 	in.description = "Too short";
 	expect_invalid(&in, "description", true);
-	in.description = "Not short!";
+	in.description = "Not paid!!!"; /* 10 letters; spaces do not count */
 	expect_valid(&in);
+	in.description = "Not short!"; /* 9 letters and a space */
+	expect_invalid(&in, "description", true);
+	in.description = "            \n\n   ";
+	expect_invalid(&in, "description", true);
 	in.description = "ééééééééé"; /* 9 letters, 18 bytes */
 	expect_invalid(&in, "description", true);
 	in.description = "ค่าจ้างค้าง"; /* 11 code points */
