@@ -571,9 +571,20 @@ case_pin_check(struct db *db, const struct case_keys *k, const char *reference,
 	char rkey[CRYPTO_TOKEN_CHARS + 32], akey[CRYPTO_TOKEN_CHARS + 32];
 	throttle_key(k, "pin-ref", ref, rkey);
 	throttle_key(k, "pin-addr", case_nz(address), akey);
-	if (throttle_hits(db, rkey, PIN_WINDOW, now) >= PIN_MAX_PER_REFERENCE ||
-	    throttle_hits(db, akey, PIN_ADDR_WINDOW, now) >=
-		    PIN_MAX_PER_ADDRESS)
+	/* Each try is counted before the (slow) check, under the write
+	 * lock, so that tries in parallel cannot pass the limit; a right PIN
+	 * gives the reference's count back. */
+	enum err rc = db_begin_write(db);
+	if (rc)
+		return rc;
+	if ((rc = throttle_hit(db, rkey, PIN_WINDOW, now)) ||
+	    (rc = throttle_hit(db, akey, PIN_ADDR_WINDOW, now)) ||
+	    (rc = db_commit(db))) {
+		db_rollback(db);
+		return rc;
+	}
+	if (throttle_hits(db, rkey, PIN_WINDOW, now) > PIN_MAX_PER_REFERENCE ||
+	    throttle_hits(db, akey, PIN_ADDR_WINDOW, now) > PIN_MAX_PER_ADDRESS)
 		return ERR_THROTTLED;
 
 	int64_t id = 0;
@@ -587,7 +598,7 @@ case_pin_check(struct db *db, const struct case_keys *k, const char *reference,
 		id = db_col_int(st, 0);
 		snprintf(hash, sizeof hash, "%s", case_nz(db_col_text(st, 1)));
 	}
-	enum err rc = db_stmt_err(st);
+	rc = db_stmt_err(st);
 	db_finalize(st);
 	if (rc)
 		return rc;
@@ -612,18 +623,11 @@ case_pin_check(struct db *db, const struct case_keys *k, const char *reference,
 		ok = false;
 	}
 	crypto_wipe(digits, sizeof digits);
-	if (!ok) {
-		if ((rc = db_begin_write(db)))
-			return rc;
-		if ((rc = throttle_hit(db, rkey, PIN_WINDOW, now)) ||
-		    (rc = throttle_hit(db, akey, PIN_ADDR_WINDOW, now)) ||
-		    (rc = db_commit(db))) {
-			db_rollback(db);
-			return rc;
-		}
+	if (!ok)
 		return ERR_DENIED;
-	}
 	db_run(db, "DELETE FROM throttle WHERE key = ?", "t", rkey);
+	db_run(db, "UPDATE throttle SET hits = hits - 1 WHERE key = ?", "t",
+	       akey);
 	*OUT_id = id;
 	return ERR_OK;
 }

@@ -174,9 +174,7 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 		from = " FROM case_fts f JOIN case_rec c ON c.id = f.rowid";
 	if (qk == Q_WORDS)
 		buf_puts(&where, " AND case_fts MATCH ?");
-	const char *types = qk == Q_NONE	? ""
-			    : qk == Q_REFERENCE ? "tt"
-						: "t";
+	const char *types = qk == Q_NONE ? "" : qk == Q_REFERENCE ? "tt" : "t";
 	const char *p = buf_cstr(&param);
 	const char *p2 = qk == Q_REFERENCE ? p + strlen(p) + 1 : NULL;
 

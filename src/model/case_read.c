@@ -100,8 +100,9 @@ case_get(struct db *db, const struct case_keys *k, int64_t id, bool for_worker,
 		if (!db_col_null(st, 32))
 			json_object_set_new(o, "remedy_amount",
 					    json_integer(db_col_int(st, 32)));
-		json_object_set_new(o, "remedy_note", json_string(remedy_note));
 		if (!for_worker) {
+			json_object_set_new(o, "remedy_note",
+					    json_string(remedy_note));
 			json_object_set_new(o, "owner_org_id",
 					    json_integer(db_col_int(st, 22)));
 			json_object_set_new(
@@ -123,7 +124,8 @@ case_get(struct db *db, const struct case_keys *k, int64_t id, bool for_worker,
 					    json_integer(db_col_int(st, 28)));
 			char mref[16] = "";
 			if (!db_col_null(st, 41))
-				case_reference_format(db_col_text(st, 41), mref);
+				case_reference_format(db_col_text(st, 41),
+						      mref);
 			json_object_set_new(o, "merged_into_reference",
 					    json_string(mref));
 			json_object_set_new(

@@ -103,11 +103,13 @@ move(struct db *db, const struct row *r, enum case_status to, int64_t now)
 		      "   COALESCE(deadline_at, ?) ELSE NULL END,"
 		      " escalated_at = CASE WHEN ? = 1 THEN escalated_at"
 		      "   ELSE NULL END,"
-		      " closed_at = CASE WHEN ? = 1 THEN NULL ELSE ? END"
+		      " closed_at = CASE WHEN ? = 1 THEN NULL ELSE ? END,"
+		      " reject_reason = CASE WHEN ? = 1 THEN '' ELSE"
+		      "   reject_reason END"
 		      " WHERE id = ?",
-		      "tiiiiiii", case_status_name(to), (int64_t)open,
+		      "tiiiiiiii", case_status_name(to), (int64_t)open,
 		      (int64_t)open, deadline, (int64_t)open, (int64_t)open,
-		      now, r->id);
+		      now, (int64_t)open, r->id);
 }
 
 static json_t *
@@ -377,6 +379,36 @@ add_text(struct db *db, const struct case_keys *k, const struct actor *who,
 		db_rollback(db);
 		return rc;
 	}
+	/* A worker writing after the end is not done: a resolved or closed
+	 * case goes back to work, and the case a merged one was joined to
+	 * hears of it, so the message is not left unread. */
+	if (from_worker &&
+	    (r.status == CASE_RESOLVED || r.status == CASE_CLOSED)) {
+		json_t *d = status_detail(r.status, CASE_IN_PROGRESS);
+		if ((rc = move(db, &r, CASE_IN_PROGRESS, now)) ||
+		    (rc = case_event_add(db, id, 0, "reopened", true,
+					 json_deep_copy(d), now)) ||
+		    (rc = case_audit(db, who, "case.reopen", id, r.org_id,
+				     d))) {
+			db_rollback(db);
+			return rc;
+		}
+	} else if (from_worker && r.status == CASE_MERGED) {
+		if ((rc = db_run(db,
+				 "UPDATE case_rec SET updated_at = ? WHERE id ="
+				 " (SELECT merged_into FROM case_rec WHERE"
+				 " id = ?)",
+				 "ii", now, id)) ||
+		    (rc = db_run(db,
+				 "INSERT INTO case_event (case_id, at, kind,"
+				 " public, detail) SELECT merged_into, ?,"
+				 " 'message_in', 0, '' FROM case_rec WHERE"
+				 " id = ?",
+				 "ii", now, id))) {
+			db_rollback(db);
+			return rc;
+		}
+	}
 	const char *event = note          ? "note"
 			    : from_worker ? "message_in"
 					  : "message_out";
@@ -552,6 +584,12 @@ case_merge(struct db *db, const struct actor *who, int64_t into, int64_t dup,
 	if (!case_status_open(a.status))
 		return refuse(db, c, "into",
 			      N_("Merge into a case that is still open."));
+	/* The kept case shows the notes and files of the merged one: both
+	 * must belong to the same organisation. */
+	if (a.org_id != b.org_id)
+		return refuse(db, c, "into",
+			      N_("Only cases of the same organisation can be "
+				 "merged."));
 	if (!case_status_open(b.status))
 		return refuse(db, c, "into",
 			      N_("Only an open case can be merged into "

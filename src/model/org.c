@@ -210,6 +210,14 @@ org_update(struct db *db, const struct actor *who, const struct org *o,
 			      "exists in this country."));
 	if (rc)
 		goto fail;
+	/* Cases keep a copy of their owner's country for the inbox index
+	 * (model/case_list.c): it moves with the organisation. */
+	rc = db_run(db,
+		    "UPDATE case_rec SET owner_country = ? WHERE"
+		    " owner_org_id = ? AND owner_country != ?",
+		    "tit", o->country, o->id, o->country);
+	if (rc)
+		goto fail;
 	char *detail = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
 	struct audit_event ev = {"org.update", "organisation", o->id, o->id,
 				 detail};

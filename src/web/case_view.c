@@ -184,5 +184,8 @@ timeline_decorate(struct http_request *req, json_t *events, bool for_worker)
 			json_object_set_new(e, "more",
 					    json_string(sget(d, "reason")));
 		}
+		/* The worker's page gets the words, not the codes behind. */
+		if (for_worker)
+			json_object_del(e, "detail");
 	}
 }

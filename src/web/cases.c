@@ -502,6 +502,12 @@ case_merge_form(struct http_request *req, struct http_response *resp)
 		json_decref(b);
 		return 404;
 	}
+	if (case_audit_read(c->db, &c->actor, id, t.org_id, "case.view") ||
+	    case_audit_read(c->db, &c->actor, into, t2.org_id, "case.view")) {
+		json_decref(a);
+		json_decref(b);
+		return 500;
+	}
 	case_decorate(req, a);
 	case_decorate(req, b);
 	return page_render(req, resp, 200, "case_merge",

@@ -459,7 +459,13 @@ track_open(struct http_request *req, struct http_response *resp)
 				       N_("Too many wrong tries. For your "
 					  "safety, please wait 15 minutes and "
 					  "try again."));
-	default: return 500;
+	default:
+		log_error("[req=%s] a PIN could not be checked: %s", req->id,
+			  err_str(rc));
+		return track_form_page(req, resp, 503, ref,
+				       N_("Your case could not be opened just "
+					  "now. Please try again in a "
+					  "minute."));
 	}
 	grant_access(req, resp, id);
 	const char *body = http_form(req, "body");
@@ -554,10 +560,19 @@ track_reply(struct http_request *req, struct http_response *resp)
 		if (rc) {
 			release_files(&cf);
 			json_decref(cf.bad);
-			return rc == ERR_INVALID
-				       ? track_case_page(req, resp, 400, id,
-							 &chk, body, NULL)
-				       : 500;
+			if (rc != ERR_INVALID) {
+				/* Not saved: say so, and keep the text. */
+				log_error("[req=%s] a reply was not saved: %s",
+					  req->id, err_str(rc));
+				check_fail(&chk, "body",
+					   N_("Your message could not be sent "
+					      "just now. It is still here: "
+					      "press Send again in a "
+					      "minute."));
+			}
+			return track_case_page(req, resp,
+					       rc == ERR_INVALID ? 400 : 503,
+					       id, &chk, body, NULL);
 		}
 	}
 	attach_files(req, &worker, id, &cf);

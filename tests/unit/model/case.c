@@ -1811,6 +1811,10 @@ test_remedy(void **state)
 		ERR_OK);
 	assert_int_equal(col_int(f->db, "remedy_amount", id), 150050);
 	json_t *k = case_get(f->db, &f->keys, id, true, (int64_t)time(NULL));
+	/* The worker reads the outcome, not staff's note about it. */
+	assert_null(json_object_get(k, "remedy_note"));
+	json_decref(k);
+	k = case_get(f->db, &f->keys, id, false, (int64_t)time(NULL));
 	assert_string_equal(jstr(k, "remedy_kind"), "money_recovered");
 	assert_int_equal(jint(k, "remedy_amount"), 150050);
 	assert_string_equal(jstr(k, "remedy_currency"), "THB");
@@ -2878,6 +2882,49 @@ test_audit(void **state)
 	audit_intact(f->db);
 }
 
+/* A worker who writes after their case was resolved puts it back to
+ * work; a merge never joins cases of two organisations (the kept case
+ * would show the other's notes and files). */
+static void
+test_worker_reopens_and_merge_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct world w;
+	world_init(f, &w);
+	int64_t id = create_simple(f, "My employer has not paid me at all.");
+	struct check c = {0};
+	assert_int_equal(case_verify(f->db, &w.fp_th, id, &c), ERR_OK);
+	assert_int_equal(
+		case_set_status(f->db, &w.fp_th, id, CASE_IN_PROGRESS, &c),
+		ERR_OK);
+	assert_int_equal(
+		case_set_status(f->db, &w.fp_th, id, CASE_RESOLVED, &c),
+		ERR_OK);
+	assert_int_equal(case_add_message(f->db, &f->keys, &w.worker, id,
+					  "It is not over, they stopped again.",
+					  &c),
+			 ERR_OK);
+	json_t *k = case_get(f->db, &f->keys, id, false, (int64_t)time(NULL));
+	assert_string_equal(jstr(k, "status"), "in_progress");
+	json_decref(k);
+	assert_int_equal(events(f->db, id, "reopened"), 1);
+
+	/* One case of the TH union, one routed to MM by its origin. */
+	struct case_input mm =
+		input("Passport kept by the employer for months.");
+	mm.country_work = "";
+	int64_t other = create(f, &w.worker, &mm, NULL, NULL);
+	assert_int_equal(col_int(f->db, "owner_org_id", other), w.mm);
+	struct check c2 = {0};
+	assert_int_equal(case_merge(f->db, &w.regional, id, other, &c2),
+			 ERR_INVALID);
+	assert_non_null(check_message(&c2, "into"));
+	k = case_get(f->db, &f->keys, other, false, (int64_t)time(NULL));
+	assert_string_equal(jstr(k, "status"), "new");
+	json_decref(k);
+	audit_intact(f->db);
+}
+
 int
 main(void)
 {
@@ -2908,6 +2955,7 @@ main(void)
 		T(test_merge),
 		T(test_escalation),
 		T(test_audit),
+		T(test_worker_reopens_and_merge_scope),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, fixture_group_setup, NULL);
