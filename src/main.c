@@ -639,6 +639,11 @@ cmd_serve(int argc, char **argv)
 		.max_body = (size_t)co.cfg.max_body,
 		.max_connections = (unsigned)co.cfg.max_connections,
 		.max_field = (size_t)co.cfg.max_field,
+		/* A worker who picks too many or too big photos gets the form
+		 * back with their text (web/help.c), up to four times the
+		 * body limit; beyond that the upload is cut off. */
+		.max_truncated_form = 4 * (size_t)co.cfg.max_body,
+		.max_files = 20,
 		.https = co.cfg.https,
 		.routes = app_routes,
 		.nroutes = app_route_count,

@@ -55,7 +55,10 @@ struct http_request {
 	size_t body_len;
 	const char *params[HTTP_MAX_PARAMS]; /* route captures, in order */
 	size_t nparams;
-	bool https;                  /* from the server config */
+	bool https; /* from the server config */
+	/* A multipart body over the limit: only the parts that arrived
+	 * whole are in form/files (see max_truncated_form in server.h). */
+	bool truncated;
 	void *app;                   /* from the server config */
 	void *user;                  /* free for the web layer (e.g. session) */
 	struct MHD_Connection *conn; /* private to http/; NULL in unit tests */

@@ -56,6 +56,7 @@ struct conn_state {
 	size_t discarded;
 	bool started;
 	bool toobig;
+	bool truncating; /* a form over the limit, to be cut (see server.h) */
 	bool replied;
 };
 
@@ -439,10 +440,50 @@ request_begin(struct conn_state *st, struct MHD_Connection *conn,
 		int64_t n;
 		if (str_to_i64(cl, 0, INT64_MAX, &n))
 			return 400;
-		if ((uint64_t)n > srv->cfg.max_body)
-			return 413;
+		if ((uint64_t)n > srv->cfg.max_body) {
+			const char *ct = http_header(req, "Content-Type");
+			if ((uint64_t)n > srv->cfg.max_truncated_form ||
+			    ct == NULL ||
+			    strncasecmp(ct, "multipart/form-data", 19) != 0)
+				return 413;
+			st->truncating = true;
+		}
 	}
 	return 0;
+}
+
+/*
+ * Keeps the parts of a cut multipart body that arrived whole: the body is
+ * cut before the last delimiter and given a final one.  false when not
+ * even one part is whole.
+ */
+static bool
+cut_form(struct conn_state *st, const char *ct)
+{
+	struct http_request *req = &st->req;
+	const char *boundary;
+	if (form_multipart_boundary(req->arena, ct, &boundary))
+		return false;
+	size_t blen = strlen(boundary);
+	const char *body = st->body.data;
+	size_t n = st->body.len;
+	/* The last "\r\n--boundary" in what arrived. */
+	size_t cut = 0;
+	for (size_t i = 0; i + 4 + blen <= n; i++)
+		if (body[i] == '\r' && body[i + 1] == '\n' &&
+		    body[i + 2] == '-' && body[i + 3] == '-' &&
+		    memcmp(body + i + 4, boundary, blen) == 0)
+			cut = i;
+	if (cut == 0)
+		return false;
+	size_t len = cut + 2 + 2 + blen + 4;
+	char *copy = arena_alloc(req->arena, len + 1);
+	memcpy(copy, body, cut);
+	snprintf(copy + cut, len + 1 - cut, "\r\n--%s--\r\n", boundary);
+	req->body = copy;
+	req->body_len = len;
+	req->truncated = true;
+	return true;
 }
 
 /* The body is in: parse forms, route, guard, handler.  Returns the status. */
@@ -452,12 +493,12 @@ request_run(struct conn_state *st)
 	struct http_server *srv = st->srv;
 	struct http_request *req = &st->req;
 	struct http_response *resp = &st->resp;
-	if (st->toobig)
-		return 413;
+	const char *ct = http_header(req, "Content-Type");
 	req->body = buf_cstr(&st->body);
 	req->body_len = st->body.len;
+	if (st->toobig && !(st->truncating && cut_form(st, ct)))
+		return 413;
 
-	const char *ct = http_header(req, "Content-Type");
 	enum err rc = ERR_OK;
 	if (ct != NULL &&
 	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
@@ -531,7 +572,9 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 			st->toobig = true;
 		if (st->toobig) {
 			st->discarded += *upload_data_size;
-			if (st->discarded > DISCARD_MAX)
+			/* A form being cut is read to its end (its size was
+			 * checked against max_truncated_form up front). */
+			if (st->discarded > DISCARD_MAX && !st->truncating)
 				return MHD_NO;
 		}
 		*upload_data_size = 0;

@@ -44,6 +44,12 @@ struct http_server_config {
 	size_t max_field;  /* one form/query/cookie value; 0 = 64 KiB */
 	size_t max_fields; /* form/query/cookie pairs each; 0 = 200 */
 	size_t max_files;  /* multipart files; 0 = 10 */
+	/* A multipart form over max_body is not refused at once: up to this
+	 * many bytes in all are read, the first max_body kept, and the parts
+	 * that arrived whole are handed on with req->truncated set (the
+	 * guard decides who may take such a request).  0: refuse with 413,
+	 * as for any other body. */
+	size_t max_truncated_form;
 	size_t max_header_bytes; /* request line + headers; 0 = 32 KiB */
 	size_t max_response;     /* response body cap; 0 = 32 MiB */
 	bool https;              /* served over HTTPS (behind a proxy) */

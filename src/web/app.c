@@ -338,6 +338,11 @@ app_guard(struct http_request *req, struct http_response *resp,
 		}
 	}
 
+	/* A cut form (http/server.h) goes only to a worker's form, which
+	 * shows it again with what was typed. */
+	if (req->truncated && route->access != ACCESS_PUBLIC_FORM)
+		return 413;
+
 	switch ((enum access)route->access) {
 	case ACCESS_PUBLIC:
 	case ACCESS_PUBLIC_FORM: return 0;

@@ -282,6 +282,13 @@ help_submit(struct http_request *req, struct http_response *resp)
 			N_("This page was open for a long time. Nothing was "
 			   "lost: check your answers and press Send again. "
 			   "Files must be chosen again."));
+	if (req->truncated)
+		return help_form_page(
+			req, resp, 413, &in, NULL, NULL,
+			N_("Your files were too big to send together (26 MB at "
+			   "most). Nothing was lost: your text is below. "
+			   "Choose "
+			   "fewer or smaller photos and press Send again."));
 	/* A field people cannot see: only robots fill it in. */
 	if (!str_empty(http_form(req, "website")))
 		return help_form_page(
@@ -540,6 +547,14 @@ track_reply(struct http_request *req, struct http_response *resp)
 			   N_("This page was open for a long time. Nothing "
 			      "was lost: press Send again."));
 		return track_case_page(req, resp, 400, id, &chk, body, NULL);
+	}
+	if (req->truncated) {
+		struct check chk = {0};
+		check_fail(&chk, "body",
+			   N_("Your files were too big to send together (26 MB "
+			      "at most). Your message is still here: choose "
+			      "fewer or smaller photos and press Send again."));
+		return track_case_page(req, resp, 413, id, &chk, body, NULL);
 	}
 	struct case_keys k = case_keys_of(c->app);
 	struct actor worker = {.label = "worker (check my case)",

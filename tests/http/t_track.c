@@ -1219,8 +1219,9 @@ test_intake_limit_and_body_size(void **state)
 	assert_string_equal(reply_input(r, "employer"), "Fourth Employer");
 	assert_int_equal(count_cases(), before + 3);
 
-	/* Over the body limit: refused whole (what was typed is lost: the
-	 * documented limit of a body too big to read). */
+	/* Over the body limit: the form comes back with what was typed
+	 * (the files come last in it, and the server keeps the parts that
+	 * arrived whole), and nothing is saved. */
 	size_t n = 100 * 1024;
 	char *blob = xmalloc(n);
 	memset(blob, 'b', n);
@@ -1229,6 +1230,23 @@ test_intake_limit_and_body_size(void **state)
 				 .len = n,
 				 .filename = "huge.pdf",
 				 .type = "application/pdf"};
+	static const char *const typed[] = {
+		"description", "Kept although the photo was far too big.",
+		"employer",    "Big Photo Employer",
+		NULL,
+	};
+	r = post_help(w, typed, &file, 1);
+	assert_status(r, 413);
+	assert_true(reply_has(r, "too big to send together"));
+	assert_true(reply_has(r, "Kept although the photo was far too big."));
+	assert_string_equal(reply_input(r, "employer"), "Big Photo Employer");
+	free(blob);
+	/* Past four times the limit the upload is refused whole. */
+	n = 300 * 1024;
+	blob = xmalloc(n);
+	memset(blob, 'b', n);
+	file.value = blob;
+	file.len = n;
 	r = post_help(w, NULL, &file, 1);
 	assert_status(r, 413);
 	assert_true(reply_has(r, "Too much was sent"));
