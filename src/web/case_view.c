@@ -7,6 +7,7 @@
 
 #include "base/i18n.h"
 #include "base/str.h"
+#include "http/request.h"
 #include "model/check.h"
 
 struct case_keys
@@ -188,4 +189,42 @@ timeline_decorate(struct http_request *req, json_t *events, bool for_worker)
 		if (for_worker)
 			json_object_del(e, "detail");
 	}
+}
+
+const char *
+form_or(struct http_request *req, const char *name, const char *dflt)
+{
+	const char *v = http_form(req, name);
+	return v ? v : dflt;
+}
+
+struct case_input
+case_input_from_form(struct http_request *req, const char *channel)
+{
+	struct ctx *c = ctx_of(req);
+	struct case_input in = {
+		.kind = form_or(req, "kind", ""),
+		.category = form_or(req, "category", ""),
+		.description = form_or(req, "description", ""),
+		.country_work = form_or(req, "country_work", ""),
+		.country_origin = form_or(req, "country_origin", ""),
+		.sector = form_or(req, "sector", ""),
+		.employer = form_or(req, "employer", ""),
+		.agency = form_or(req, "agency", ""),
+		.started_on = form_or(req, "started_on", ""),
+		.language = form_or(req, "language", c->lang),
+		.gender = form_or(req, "gender", ""),
+		.name = form_or(req, "name", ""),
+		.contact_method = form_or(req, "contact_method", "none"),
+		.contact = form_or(req, "contact", ""),
+		.consent_contact =
+			str_eq(http_form(req, "consent_contact"), "1"),
+		.consent_share = str_eq(http_form(req, "consent_share"), "1"),
+		.danger = str_eq(http_form(req, "danger"), "1"),
+		.channel = channel ? channel : form_or(req, "channel", ""),
+		.is_demo = c->app->demo,
+	};
+	if (i18n_lang_find(in.language) == NULL)
+		in.language = c->lang;
+	return in;
 }

@@ -34,4 +34,12 @@ void times_decorate(struct http_request *req, json_t *items);
 const char *money_text(struct http_request *req, int64_t minor,
 		       const char *currency);
 
+/* A form field, or `dflt` when it was not sent. */
+const char *form_or(struct http_request *req, const char *name,
+		    const char *dflt);
+/* The intake fields of a form (the worker's or staff's); `channel` NULL:
+ * from the form's "channel" field. */
+struct case_input case_input_from_form(struct http_request *req,
+				       const char *channel);
+
 #endif

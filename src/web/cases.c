@@ -138,13 +138,6 @@ cases_inbox(struct http_request *req, struct http_response *resp)
 /* ---- staff intake ---------------------------------------------------------
  */
 
-static const char *
-form_or(struct http_request *req, const char *name, const char *dflt)
-{
-	const char *v = http_form(req, name);
-	return v ? v : dflt;
-}
-
 static int
 intake_page(struct http_request *req, struct http_response *resp, int status,
 	    json_t *v, const struct check *chk)
@@ -190,31 +183,8 @@ cases_create(struct http_request *req, struct http_response *resp)
 	if (!authz_can(&c->actor, AUTHZ_CASE_CREATE, NULL))
 		return 403;
 	bool mine = str_eq(http_form(req, "mine"), "1");
-	struct case_input in = {
-		.kind = form_or(req, "kind", ""),
-		.category = form_or(req, "category", ""),
-		.description = form_or(req, "description", ""),
-		.country_work = form_or(req, "country_work", ""),
-		.country_origin = form_or(req, "country_origin", ""),
-		.sector = form_or(req, "sector", ""),
-		.employer = form_or(req, "employer", ""),
-		.agency = form_or(req, "agency", ""),
-		.started_on = form_or(req, "started_on", ""),
-		.language = form_or(req, "language", c->lang),
-		.gender = form_or(req, "gender", ""),
-		.name = form_or(req, "name", ""),
-		.contact_method = form_or(req, "contact_method", "none"),
-		.contact = form_or(req, "contact", ""),
-		.consent_contact =
-			str_eq(http_form(req, "consent_contact"), "1"),
-		.consent_share = str_eq(http_form(req, "consent_share"), "1"),
-		.danger = str_eq(http_form(req, "danger"), "1"),
-		.channel = form_or(req, "channel", ""),
-		.owner_org_id = mine ? c->actor.org_id : 0,
-		.is_demo = c->app->demo,
-	};
-	if (i18n_lang_find(in.language) == NULL)
-		in.language = c->lang;
+	struct case_input in = case_input_from_form(req, NULL);
+	in.owner_org_id = mine ? c->actor.org_id : 0;
 	struct case_keys k = case_keys_of(c->app);
 	struct check chk = {0};
 	int64_t id = 0;

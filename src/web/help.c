@@ -45,44 +45,6 @@ country_of_lang(const char *lang)
 	return "";
 }
 
-static const char *
-form_or(struct http_request *req, const char *name, const char *dflt)
-{
-	const char *v = http_form(req, name);
-	return v ? v : dflt;
-}
-
-static struct case_input
-input_from_form(struct http_request *req)
-{
-	struct ctx *c = ctx_of(req);
-	struct case_input in = {
-		.kind = form_or(req, "kind", ""),
-		.category = form_or(req, "category", ""),
-		.description = form_or(req, "description", ""),
-		.country_work = form_or(req, "country_work", ""),
-		.country_origin = form_or(req, "country_origin", ""),
-		.sector = form_or(req, "sector", ""),
-		.employer = form_or(req, "employer", ""),
-		.agency = form_or(req, "agency", ""),
-		.started_on = form_or(req, "started_on", ""),
-		.language = form_or(req, "language", c->lang),
-		.gender = form_or(req, "gender", ""),
-		.name = form_or(req, "name", ""),
-		.contact_method = form_or(req, "contact_method", "none"),
-		.contact = form_or(req, "contact", ""),
-		.consent_contact =
-			str_eq(http_form(req, "consent_contact"), "1"),
-		.consent_share = str_eq(http_form(req, "consent_share"), "1"),
-		.danger = str_eq(http_form(req, "danger"), "1"),
-		.channel = "web",
-		.is_demo = c->app->demo,
-	};
-	if (i18n_lang_find(in.language) == NULL)
-		in.language = c->lang;
-	return in;
-}
-
 /* The values to show in the form again. */
 static json_t *
 input_json(const struct case_input *in)
@@ -275,7 +237,7 @@ int
 help_submit(struct http_request *req, struct http_response *resp)
 {
 	struct ctx *c = ctx_of(req);
-	struct case_input in = input_from_form(req);
+	struct case_input in = case_input_from_form(req, "web");
 	if (c->csrf_stale)
 		return help_form_page(
 			req, resp, 400, &in, NULL, NULL,
