@@ -60,6 +60,8 @@ static const struct setting settings[] = {
 	    login_ip_max, 1, 100000),
 	INT("security", "intake_per_hour", "ATIS_INTAKE_PER_HOUR",
 	    intake_per_hour, 1, 100000),
+	INT("cases", "escalation_seconds", "ATIS_ESCALATION_SECONDS",
+	    escalation_seconds, 0, 86400),
 	STR("log", "level", "ATIS_LOG_LEVEL", log_level),
 };
 
@@ -92,6 +94,7 @@ config_defaults(struct config *c)
 	c->login_lock = 15 * 60;
 	c->login_ip_max = 50;
 	c->intake_per_hour = 20;
+	c->escalation_seconds = 60;
 }
 
 void

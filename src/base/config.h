@@ -34,6 +34,8 @@ struct config {
 	int64_t login_lock;         /* seconds an account stays locked */
 	int64_t login_ip_max;       /* failures per address per lock window */
 	int64_t intake_per_hour;    /* cases one address may send per hour */
+	int64_t escalation_seconds; /* at most one escalation sweep this often
+				     */
 	bool https;                 /* derived from public_url */
 };
 

@@ -171,9 +171,12 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 	else if (qk == Q_CONTACT)
 		buf_puts(&where, " AND c.contact_hash = ?");
 	else if (qk == Q_WORDS)
-		from = " FROM case_fts f JOIN case_rec c ON c.id = f.rowid";
+		/* CROSS JOIN keeps the index outside: it hands out matches
+		 * newest first, and each is looked up by its key.  The other
+		 * way round, every case would re-run the MATCH. */
+		from = " FROM case_fts f CROSS JOIN case_rec c";
 	if (qk == Q_WORDS)
-		buf_puts(&where, " AND case_fts MATCH ?");
+		buf_puts(&where, " AND c.id = f.rowid AND case_fts MATCH ?");
 	const char *types = qk == Q_NONE ? "" : qk == Q_REFERENCE ? "tt" : "t";
 	const char *p = buf_cstr(&param);
 	const char *p2 = qk == Q_REFERENCE ? p + strlen(p) + 1 : NULL;
@@ -189,9 +192,12 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 
 	int per = f->per_page > 0 ? f->per_page : 25;
 	int page = f->page > 0 ? f->page : 1;
+	/* A search counts no further than a few pages: a common word can
+	 * match most cases, and every match must be looked at. */
+	int cap = qk == Q_WORDS ? CASE_SEARCH_COUNT_CAP : CASE_LIST_COUNT_CAP;
 	buf_printf(&sql,
 		   "SELECT count(*) FROM (SELECT 1%s WHERE 1 = 1%s LIMIT %d)",
-		   from, buf_cstr(&where), CASE_LIST_COUNT_CAP + 1);
+		   from, buf_cstr(&where), cap + 1);
 	if ((rc = db_query_int(db, OUT_total, buf_cstr(&sql), types, p, p2)))
 		goto out;
 	if ((int64_t)(page - 1) * per >= *OUT_total)

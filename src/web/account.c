@@ -21,7 +21,7 @@ staff_home(struct http_request *req, struct http_response *resp)
 		int64_t now = (int64_t)time(NULL);
 		/* Overdue cases escalate here too: the affiliate admin's
 		 * first page shows them. */
-		case_escalate_due(c->db, now);
+		app_escalate(c->app, c->db, now);
 		json_object_set_new(d, "counts",
 				    case_counts(c->db, &c->actor, now));
 	}

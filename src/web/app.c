@@ -4,6 +4,7 @@
  */
 #include "web/app.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "db/migrate.h"
+#include "model/case.h"
 #include "model/evidence.h"
 #include "web/cache.h"
 #include "web/view.h"
@@ -207,6 +209,16 @@ ctx_need_csrf(struct http_request *req, struct http_response *resp)
 	struct http_cookie_opts set = {COOKIE_CSRF, seed, -1, true, "Lax"};
 	http_set_cookie(resp, &set);
 	make_csrf(c, seed);
+}
+
+void
+app_escalate(struct app *app, struct db *db, int64_t now)
+{
+	int64_t last = app->last_escalation;
+	if (now - last < app->cfg->escalation_seconds ||
+	    !atomic_compare_exchange_strong(&app->last_escalation, &last, now))
+		return;
+	case_escalate_due(db, now);
 }
 
 const char *

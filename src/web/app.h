@@ -11,6 +11,7 @@
 #define ATIS_WEB_APP_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "base/config.h"
@@ -47,6 +48,9 @@ struct app {
 	struct http_static statics;    /* static/ files, with ETags */
 	struct http_static_file *static_files;
 	bool demo; /* the database holds demo data */
+	/* When overdue cases were last escalated (app_escalate): the one
+	 * field that changes after start-up, atomically. */
+	_Atomic int64_t last_escalation;
 };
 
 /* Per request, in the request arena (req->user). */
@@ -82,6 +86,11 @@ ctx_of(struct http_request *req)
 {
 	return req->user;
 }
+
+/* Escalates overdue cases (model/case.h) at most once every
+ * cases.escalation_seconds (60) per process, from the pages staff open;
+ * cheap when it is not yet time. */
+void app_escalate(struct app *app, struct db *db, int64_t now);
 
 /* Makes sure the page can carry a CSRF token: a visitor without a
  * session gets the cookie it is bound to. */

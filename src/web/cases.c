@@ -54,7 +54,7 @@ cases_inbox(struct http_request *req, struct http_response *resp)
 	if (!authz_can(&c->actor, AUTHZ_CASE_LIST, NULL))
 		return 403;
 	int64_t now = (int64_t)time(NULL);
-	case_escalate_due(c->db, now);
+	app_escalate(c->app, c->db, now);
 	const char *assignee = http_query(req, "assignee");
 	struct case_filter f = {
 		.status = http_query(req, "status"),
@@ -113,7 +113,7 @@ cases_inbox(struct http_request *req, struct http_response *resp)
 	char prio[4];
 	snprintf(prio, sizeof prio, "%d", f.priority);
 	json_t *d = json_pack(
-		"{so so so so so so so so so so so sb sb ss sb}", "cases", rows,
+		"{so so so so so so so so so so sb sb ss sb}", "cases", rows,
 		"statuses",
 		option_list(c, statuses, sizeof statuses / sizeof statuses[0],
 			    f.status ? f.status : "open"),
@@ -127,9 +127,10 @@ cases_inbox(struct http_request *req, struct http_response *resp)
 		"priorities", choice_options(c, case_priorities, prio),
 		"countries_work", country_options(c, f.country_work),
 		"countries_origin", country_options(c, f.country_origin),
-		"counts", case_counts(c->db, &c->actor, now), "overdue",
-		f.overdue, "escalated", f.escalated, "q", f.q ? f.q : "",
-		"capped", total > CASE_LIST_COUNT_CAP);
+		"overdue", f.overdue, "escalated", f.escalated, "q",
+		f.q ? f.q : "", "capped",
+		total > (str_empty(f.q) ? CASE_LIST_COUNT_CAP
+					: CASE_SEARCH_COUNT_CAP));
 	json_object_set_new(d, "pager",
 			    pager_json(req, total, f.page, f.per_page));
 	return page_render(req, resp, 200, "cases", d);

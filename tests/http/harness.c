@@ -339,6 +339,7 @@ server_start(struct site *site, const char *const env[])
 	static const char *const defaults[] = {
 		"ATIS_THREADS=2",
 		"ATIS_LOGIN_IP_MAX_FAILURES=100000",
+		"ATIS_ESCALATION_SECONDS=0",
 		"ATIS_LOG_LEVEL=info",
 		NULL,
 	};
