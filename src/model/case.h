@@ -286,7 +286,6 @@ enum err case_audit_read(struct db *db, const struct actor *who, int64_t id,
 			 int64_t org_id, const char *action);
 
 #define CASE_LIST_COUNT_CAP 10000 /* counts stop here: "10000+" */
-#define CASE_SEARCH_COUNT_CAP 200 /* and for a word search, here */
 
 struct case_filter {
 	const char *status;   /* a status, "open" (default) or "all" */
@@ -311,7 +310,8 @@ struct case_filter {
  * affiliate admin: their country's organisations; others: their own
  * organisation) that match `f`, as JSON objects (no sealed field is
  * opened) appended to `out`.  *OUT_total counts them, up to
- * CASE_LIST_COUNT_CAP + 1 (CASE_SEARCH_COUNT_CAP + 1 for a word search).
+ * CASE_LIST_COUNT_CAP + 1.  A word search is not counted: *OUT_total is
+ * then the rows up to this page's end, plus one when there are more.
  */
 enum err case_list(struct db *db, const struct case_keys *k,
 		   const struct actor *who, const struct case_filter *f,

@@ -192,17 +192,22 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 
 	int per = f->per_page > 0 ? f->per_page : 25;
 	int page = f->page > 0 ? f->page : 1;
-	/* A search counts no further than a few pages: a common word can
-	 * match most cases, and every match must be looked at. */
-	int cap = qk == Q_WORDS ? CASE_SEARCH_COUNT_CAP : CASE_LIST_COUNT_CAP;
-	buf_printf(&sql,
-		   "SELECT count(*) FROM (SELECT 1%s WHERE 1 = 1%s LIMIT %d)",
-		   from, buf_cstr(&where), cap + 1);
-	if ((rc = db_query_int(db, OUT_total, buf_cstr(&sql), types, p, p2)))
-		goto out;
-	if ((int64_t)(page - 1) * per >= *OUT_total)
-		goto out;
-	buf_reset(&sql);
+	/* A word search is not counted: a common word can match most cases,
+	 * and each match costs a look.  The page asks for one row more, to
+	 * know whether there is a next page. */
+	bool counted = qk != Q_WORDS;
+	if (counted) {
+		buf_printf(&sql,
+			   "SELECT count(*) FROM (SELECT 1%s WHERE 1 = 1%s"
+			   " LIMIT %d)",
+			   from, buf_cstr(&where), CASE_LIST_COUNT_CAP + 1);
+		if ((rc = db_query_int(db, OUT_total, buf_cstr(&sql), types, p,
+				       p2)))
+			goto out;
+		if ((int64_t)(page - 1) * per >= *OUT_total)
+			goto out;
+		buf_reset(&sql);
+	}
 	buf_printf(&sql,
 		   "SELECT c.id, c.reference, c.kind, c.category, c.status,"
 		   " c.danger, c.priority, c.channel, c.country_work,"
@@ -211,14 +216,22 @@ case_list(struct db *db, const struct case_keys *k, const struct actor *who,
 		   " (SELECT name FROM app_user WHERE id = c.assignee_id),"
 		   " (SELECT name FROM organisation WHERE id = c.owner_org_id),"
 		   " c.is_open%s WHERE 1 = 1%s%s LIMIT %d OFFSET %lld",
-		   from, buf_cstr(&where), order, per,
+		   from, buf_cstr(&where), order, counted ? per : per + 1,
 		   (long long)(page - 1) * per);
 	struct db_stmt *st = db_query(db, buf_cstr(&sql), types, p, p2);
 	if (st == NULL) {
 		rc = ERR_DB;
 		goto out;
 	}
+	int rows = 0;
 	while (db_step(st)) {
+		if (++rows > per) {
+			/* The extra row of a word search: there is more. */
+			*OUT_total = (int64_t)(page - 1) * per + per + 1;
+			break;
+		}
+		if (!counted)
+			*OUT_total = (int64_t)(page - 1) * per + rows;
 		char ref[16];
 		case_reference_format(case_nz(db_col_text(st, 1)), ref);
 		bool open = db_col_int(st, 17) != 0;

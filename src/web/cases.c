@@ -112,6 +112,11 @@ cases_inbox(struct http_request *req, struct http_response *resp)
 	};
 	char prio[4];
 	snprintf(prio, sizeof prio, "%d", f.priority);
+	/* A word search is not counted past the page (model/case.h). */
+	bool searched = !str_empty(f.q) && total > 0 &&
+			(int64_t)f.page * f.per_page < total &&
+			total == (int64_t)f.page * f.per_page + 1;
+	bool capped = searched || total > CASE_LIST_COUNT_CAP;
 	json_t *d = json_pack(
 		"{so so so so so so so so so so sb sb ss sb}", "cases", rows,
 		"statuses",
@@ -128,9 +133,7 @@ cases_inbox(struct http_request *req, struct http_response *resp)
 		"countries_work", country_options(c, f.country_work),
 		"countries_origin", country_options(c, f.country_origin),
 		"overdue", f.overdue, "escalated", f.escalated, "q",
-		f.q ? f.q : "", "capped",
-		total > (str_empty(f.q) ? CASE_LIST_COUNT_CAP
-					: CASE_SEARCH_COUNT_CAP));
+		f.q ? f.q : "", "capped", capped);
 	json_object_set_new(d, "pager",
 			    pager_json(req, total, f.page, f.per_page));
 	return page_render(req, resp, 200, "cases", d);

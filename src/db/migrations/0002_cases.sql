@@ -55,7 +55,10 @@ CREATE TABLE case_rec (
 -- The inbox reads these in order (danger first, then newest), so that its
 -- first page costs a few index steps at any number of cases.
 CREATE INDEX case_rec_inbox_org ON case_rec (owner_org_id, is_open, danger, id);
-CREATE INDEX case_rec_inbox_country ON case_rec (owner_country, is_open, danger, id);
+-- owner_org_id last: the affiliate admin's scope leaves out the secretariat
+-- without reading the rows.
+CREATE INDEX case_rec_inbox_country ON case_rec (owner_country, is_open, danger, id,
+	owner_org_id);
 CREATE INDEX case_rec_inbox_all ON case_rec (is_open, danger, id);
 CREATE INDEX case_rec_assignee ON case_rec (assignee_id, id);
 CREATE INDEX case_rec_contact ON case_rec (contact_hash);
