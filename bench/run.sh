@@ -11,8 +11,16 @@
 #   DURATION=10s WARMUP=3s            measured run, and the run before it
 #   BENCH_KEEP=DIR                    also copy the raw output to DIR
 #   NO_BUILD=1                        skip `make` (build/atis must exist)
+#
+# `sh bench/run.sh cases [N]` runs the cases benchmark instead (inbox,
+# search and intake with N generated cases): see bench/cases.sh.
 set -eu
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = cases ]; then
+	shift
+	exec sh bench/cases.sh "$@"
+fi
 
 ATIS_PORT=${ATIS_PORT:-18080}
 BARE_PORT=${BARE_PORT:-18081}
